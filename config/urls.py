@@ -1,0 +1,28 @@
+"""Root URLconf: one domain layer, several surfaces, each mounted at its own prefix."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts.api import urls as accounts_api
+from config import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    # Platform API v1
+    path("api/v1/", include(accounts_api.v1_urlpatterns)),
+    # Customers session API
+    path("api/customers/", include(accounts_api.customers_urlpatterns)),
+    # Storefront API (the SPA's), at the root
+    path("", include(accounts_api.storefront_urlpatterns)),
+]
+
+handler400 = "config.errors.handler400"
+handler403 = "config.errors.handler403"
+handler404 = "config.errors.handler404"
+handler500 = "config.errors.handler500"
