@@ -17,7 +17,7 @@ def iso_utc(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-class IsoUtcField(serializers.Field):
+class IsoUtcField(serializers.DateTimeField):
     """A read-only datetime rendered the way the SPA parses it."""
 
     def __init__(self, **kwargs: Any) -> None:

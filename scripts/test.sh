@@ -13,7 +13,7 @@ eval "$(scripts/services.sh start "$state")"
 export CELERY_TASK_ALWAYS_EAGER=true
 export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 export SMS_BACKEND=locmem
-export DJANGO_ALLOW_ASYNC_UNSAFE=true
+
 
 echo "== ruff"
 .venv/bin/ruff check .
@@ -24,4 +24,4 @@ echo "== deploy check (production settings)"
 DEBUG=false SECRET_KEY="$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" \
   ALLOWED_HOSTS=shop.example.com $PY manage.py check --deploy --fail-level WARNING
 echo "== tests (PostgreSQL $DATABASE_URL, Redis $REDIS_URL)"
-$PY -m pytest "$@"
+DJANGO_ALLOW_ASYNC_UNSAFE=true $PY -m pytest "$@"
