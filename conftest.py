@@ -23,6 +23,14 @@ def _eager_celery(request: pytest.FixtureRequest):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = [
+        "config.tests.hashers.FastArgon2PasswordHasher",
+        *settings.PASSWORD_HASHERS[1:],
+    ]
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     """Rate-limit counters live in the cache: each test starts from zero."""
     cache.clear()
@@ -36,9 +44,10 @@ def api_client() -> APIClient:
 
 
 @pytest.fixture
-def sms_outbox():
+def sms_outbox(settings):
     from notifications import sms
 
+    settings.SMS_BACKEND = "locmem"
     sms.outbox.clear()
     yield sms.outbox
     sms.outbox.clear()

@@ -62,6 +62,10 @@ class UserAdmin(DjangoUserAdmin):
     show_full_result_count = False
     readonly_fields = ("last_login", "created_at", "updated_at", "password_changed_at", "deleted_at")
     inlines = [AddressInline]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []  # the add form is only email/phone/password
+
     # The hash itself is never shown: Django's widget displays only the algorithm and a link.
     fieldsets = (
         (None, {"fields": ("email", "phone", "password")}),

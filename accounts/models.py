@@ -4,13 +4,14 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.phones import normalize_phone
+from accounts.phones import InvalidPhone, normalize_phone
 
 
 class UserManager(BaseUserManager["User"]):
@@ -97,10 +98,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self) -> None:
         super().clean()
-        if self.email:
-            self.email = self.email.strip().lower()
         if self.phone:
-            self.phone = normalize_phone(self.phone)
+            try:
+                self.phone = normalize_phone(self.phone)
+            except InvalidPhone as exc:
+                raise ValidationError({"phone": _("Enter a valid phone number.")}) from exc
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Blank contacts are NULL (unique only when present); emails compare case-insensitively.
+        self.email = self.email.strip().lower() if self.email else None
+        self.phone = self.phone or None
+        super().save(*args, **kwargs)
 
 
 class Address(models.Model):
@@ -170,3 +178,19 @@ class VerificationCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} code for {self.target}"
+
+
+class SpentRefreshToken(models.Model):
+    """A refresh token that was exchanged for a new pair (rotation).
+
+    simplejwt's blacklist says a token is dead, not why. Presenting a token that was
+    *rotated* means a copy is in someone else's hands (revoke everything); presenting one
+    revoked by logout or a password change is merely stale.
+    """
+
+    jti = models.CharField(max_length=255, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    spent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.jti

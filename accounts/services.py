@@ -42,6 +42,7 @@ from accounts.exceptions import (
 from accounts.models import (
     Address,
     PasswordResetToken,
+    SpentRefreshToken,
     User,
     VerificationChannel,
     VerificationCode,
@@ -225,7 +226,9 @@ def tokens_refresh(*, refresh_token: str) -> TokenPair:
         if outstanding is None:
             raise TokenInvalid()
         if BlacklistedToken.objects.filter(token=outstanding).exists():
-            reused = True
+            reused = SpentRefreshToken.objects.filter(jti=outstanding.jti).exists()
+            if not reused:
+                raise TokenInvalid()
         else:
             user = User.objects.filter(
                 pk=payload[jwt_settings.USER_ID_CLAIM], is_active=True, is_deleted=False
@@ -233,6 +236,7 @@ def tokens_refresh(*, refresh_token: str) -> TokenPair:
             if user is None:
                 raise TokenInvalid()
             BlacklistedToken.objects.create(token=outstanding)
+            SpentRefreshToken.objects.create(jti=outstanding.jti, user=user)
             pair = tokens_issue(user=user)
     if reused:
         tokens_revoke_all(user_id=outstanding.user_id)

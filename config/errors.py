@@ -175,6 +175,11 @@ def handler404(request: HttpRequest, exception: Exception | None = None) -> Http
     return render(request, "404.html", status=404)
 
 
+def api_not_found(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    """Unknown paths under the API prefixes: JSON 404 even with DEBUG on."""
+    return JsonResponse(error_body(404, _("Not found"), "not_found"), status=404)
+
+
 def handler500(request: HttpRequest) -> HttpResponse:
     if wants_json(request):
         return JsonResponse(error_body(500, _("Internal server error"), "internal_error"), status=500)

@@ -1,11 +1,11 @@
 """Root URLconf: one domain layer, several surfaces, each mounted at its own prefix."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api import urls as accounts_api
-from config import views
+from config import errors, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -20,6 +20,8 @@ urlpatterns = [
     path("api/customers/", include(accounts_api.customers_urlpatterns)),
     # Storefront API (the SPA's), at the root
     path("", include(accounts_api.storefront_urlpatterns)),
+    # Anything else under an API prefix is a JSON 404, never an HTML page.
+    re_path(r"^(?:api|rest|grpc|auth)/", errors.api_not_found),
 ]
 
 handler400 = "config.errors.handler400"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import login as session_login
 from django.contrib.auth import logout as session_logout
+from django.http import HttpResponse
 from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -133,9 +134,10 @@ class MePatchInput(serializers.Serializer):
 @method_decorator(ensure_csrf_cookie, name="get")
 class MeView(SessionAPIView):
     @extend_schema(tags=TAG, responses={200: CustomerOutput})
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponse:
         if not request.user.is_authenticated:
-            return Response(None)
+            # DRF renders None as an empty body; the contract says the JSON literal null.
+            return HttpResponse(b"null", content_type="application/json")
         return Response(CustomerOutput(request.user).data)
 
     @extend_schema(tags=TAG, request=MePatchInput, responses={200: CustomerOutput})
