@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+CYCLE_MESSAGE = _("A category cannot be moved under itself or its descendant.")
 
 
 class Category(models.Model):
@@ -19,6 +24,7 @@ class Category(models.Model):
     name = models.CharField(_("name"), max_length=200)
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveIntegerField(_("position"), default=0)
+    # db_index on PostgreSQL also builds a varchar_pattern_ops twin, so `LIKE '/1/4/%'` uses it.
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
 
     class Meta:
@@ -28,6 +34,39 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The path holds the id, which an INSERT only learns afterwards: save, then set it.
+        # Paths are read from the database, not from possibly stale in-memory parents.
+        with transaction.atomic():
+            old_path = ""
+            if self.pk:
+                old_path = Category.objects.filter(pk=self.pk).values_list("path", flat=True).first() or ""
+                if self.parent_id and self._is_self_or_descendant(self.parent_id):
+                    raise ValidationError(CYCLE_MESSAGE)
+            super().save(*args, **kwargs)
+            parent_path = "/"
+            if self.parent_id:
+                parent_path = Category.objects.filter(pk=self.parent_id).values_list("path", flat=True).get()
+            new_path = f"{parent_path}{self.pk}/"
+            if new_path != old_path:
+                Category.objects.filter(pk=self.pk).update(path=new_path)
+                if old_path:
+                    # The subtree moves with it: swap the old prefix for the new one in SQL.
+                    Category.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                        path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
+                    )
+            self.path = new_path
+
+    def clean(self) -> None:
+        if self.pk and self.parent_id and self._is_self_or_descendant(self.parent_id):
+            raise ValidationError({"parent": CYCLE_MESSAGE})
+
+    def _is_self_or_descendant(self, category_id: int) -> bool:
+        if category_id == self.pk:
+            return True
+        path = Category.objects.filter(pk=category_id).values_list("path", flat=True).first() or ""
+        return f"/{self.pk}/" in path
 
 
 class Manufacturer(models.Model):
@@ -79,9 +118,10 @@ class Product(models.Model):
     price = models.DecimalField(
         _("base price"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
-    # The price after active discounts, kept current by the pricing service so that list
-    # filters and sorts on the shopper's price run on an index.
-    final_price = models.DecimalField(_("final price"), max_digits=12, decimal_places=2, db_index=True)
+    # The price after active discounts, kept current by catalog.services.product_prices_refresh
+    # (on every product/discount edit and each minute from beat) so that list filters and
+    # sorts on the shopper's price run on an index. Responses still price live.
+    final_price = models.DecimalField(_("final price"), max_digits=12, decimal_places=2, editable=False)
     currency = models.CharField(_("currency"), max_length=3, default="UAH")
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="products"
@@ -104,6 +144,8 @@ class Product(models.Model):
     class Meta:
         verbose_name = _("product")
         verbose_name_plural = _("products")
+        # Every listing filters on is_active and ends with id (stable pages), so each sort
+        # has one composite index; the price one also serves priceFrom/priceTo.
         indexes = [
             models.Index(fields=["is_active", "-created_at", "-id"], name="product_active_newest"),
             models.Index(fields=["is_active", "final_price", "id"], name="product_active_price"),
@@ -116,6 +158,12 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sku} {self.title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A new product starts at its base price; the pricing service applies discounts next.
+        if self.final_price is None:
+            self.final_price = self.price
+        super().save(*args, **kwargs)
 
 
 class DiscountType(models.TextChoices):
@@ -150,7 +198,17 @@ class Discount(models.Model):
             models.CheckConstraint(
                 condition=~Q(type="percent") | Q(value__lte=100), name="discount_percent_at_most_100"
             ),
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True) | Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+                name="discount_window_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The end must be later than the start.")})
+        if self.type == DiscountType.PERCENT and self.value is not None and self.value > 100:
+            raise ValidationError({"value": _("A percent discount cannot exceed 100.")})

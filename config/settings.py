@@ -173,6 +173,8 @@ FRONTEND_URL = env("FRONTEND_URL", default="http://localhost:8000").rstrip("/")
 # --- Payments, stock -----------------------------------------------------------------
 PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", default="sandbox")
 PAYMENT_WEBHOOK_SECRET = env("PAYMENT_WEBHOOK_SECRET", default="dev-webhook-secret")
+# Where the sandbox gateway's worker posts its signed callbacks (empty: applied in-process).
+PAYMENT_SANDBOX_CALLBACK_URL = env("PAYMENT_SANDBOX_CALLBACK_URL", default="")
 RESERVATION_TTL = env.int("RESERVATION_TTL", default=900)
 
 # --- Legacy customer import --------------------------------------------------------
@@ -231,6 +233,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"ReservationStatusEnum": "inventory.models.ReservationStatus"},
 }
 
 # --- Celery ------------------------------------------------------------------------------
@@ -258,7 +261,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Periodic jobs, run by `celery beat` (or `worker -B` in the embedded default).
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "inventory-expire-reservations": {"task": "inventory.tasks.expire_reservations", "schedule": 60.0},
+    # Discount windows open and close with the clock: keep the stored final prices current.
+    "catalog-refresh-prices": {"task": "catalog.tasks.refresh_prices", "schedule": 60.0, "options": {"expires": 55}},
+}
 
 # --- Logging -----------------------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

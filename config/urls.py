@@ -5,6 +5,10 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api import urls as accounts_api
+from catalog.api import urls as catalog_api
+from inventory.api import urls as inventory_api
+from orders.api import urls as orders_api
+from payments.api import urls as payments_api
 from config import errors, views
 
 urlpatterns = [
@@ -16,10 +20,16 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Platform API v1
     path("api/v1/", include(accounts_api.v1_urlpatterns)),
+    path("api/v1/", include(catalog_api.v1_urlpatterns)),
+    path("api/v1/", include(inventory_api.v1_urlpatterns)),
+    path("api/v1/", include(orders_api.v1_urlpatterns)),
+    path("api/v1/", include(payments_api.v1_urlpatterns)),
     # Customers session API
     path("api/customers/", include(accounts_api.customers_urlpatterns)),
     # Storefront API (the SPA's), at the root
     path("", include(accounts_api.storefront_urlpatterns)),
+    path("", include(orders_api.storefront_urlpatterns)),
+    path("", include(catalog_api.storefront_urlpatterns)),
     # Anything else under an API prefix is a JSON 404, never an HTML page.
     re_path(r"^(?:api|rest|grpc|auth)/", errors.api_not_found),
 ]

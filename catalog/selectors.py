@@ -1,0 +1,252 @@
+"""Catalog reads: product listings with filters and sorts, single products, reference lists.
+
+Every product these return carries two extras the surfaces render:
+`available` (an annotation: units on hand minus reserved, 0 without stock data) and
+`price_quote` (a `catalog.pricing.PriceQuote`: live final price and the discounts trail).
+Listings run a fixed number of queries whatever the page size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.apps import apps
+from django.db import connection
+from django.db.models import (
+    CharField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest
+from django.db.models.lookups import Contains
+
+from catalog.apps import SQLITE_CASEFOLD
+from catalog.exceptions import ProductNotFound
+from catalog.models import Category, Country, Manufacturer, Product, Tag
+from catalog.pricing import product_quotes
+
+# The public sort names and their orderings; each ends with id so pages never overlap.
+PRODUCT_SORTS: dict[str, tuple[str, str]] = {
+    "price": ("final_price", "id"),
+    "-price": ("-final_price", "-id"),
+    "title": ("title", "id"),
+    "-title": ("-title", "-id"),
+    "createdAt": ("created_at", "id"),
+    "-createdAt": ("-created_at", "-id"),
+}
+PRODUCT_DEFAULT_SORT = "-createdAt"
+MAX_DB_ID = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class ProductFilters:
+    q: str = ""
+    category: str | None = None
+    manufacturer_ids: tuple[int, ...] = ()
+    country_ids: tuple[int, ...] = ()
+    tags: tuple[str, ...] = ()
+    price_from: Decimal | None = None
+    price_to: Decimal | None = None
+    sort: str = PRODUCT_DEFAULT_SORT
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    items: list[Product]
+    page: int
+    limit: int
+    total: int
+
+
+def product_list(*, filters: ProductFilters, page: int, limit: int) -> ProductPage:
+    """One page of active products: count, page rows, tags and discounts — constant queries."""
+    products = _product_filter(Product.objects.filter(is_active=True), filters=filters)
+    if products is None:
+        return ProductPage(items=[], page=page, limit=limit, total=0)
+    total = products.count()
+    offset = (page - 1) * limit
+    # Checked before the page query: an absurd `page` never reaches the database as an OFFSET.
+    if offset >= total:
+        return ProductPage(items=[], page=page, limit=limit, total=total)
+    items = list(_for_display(products).order_by(*PRODUCT_SORTS[filters.sort])[offset : offset + limit])
+    _attach_quotes(items)
+    return ProductPage(items=items, page=page, limit=limit, total=total)
+
+
+def product_get_active(*, id_or_slug: str) -> Product:
+    """An active product by id (digits) or slug; ProductNotFound otherwise."""
+    lookup = Q(slug=id_or_slug)
+    if (pk := _as_db_id(id_or_slug)) is not None:
+        lookup |= Q(pk=pk)
+    candidates = list(_for_display(Product.objects.filter(lookup, is_active=True)))
+    # An id wins over a slug that happens to look like one.
+    candidates.sort(key=lambda product: str(product.pk) != id_or_slug)
+    if not candidates:
+        raise ProductNotFound()
+    product = candidates[0]
+    _attach_quotes([product])
+    return product
+
+
+def product_get(*, product_id: int) -> Product:
+    """A product by id, active or not (the v1 API shows `isActive`); ProductNotFound otherwise."""
+    if not 0 < product_id <= MAX_DB_ID:
+        raise ProductNotFound()
+    product = _for_display(Product.objects.filter(pk=product_id)).first()
+    if product is None:
+        raise ProductNotFound()
+    _attach_quotes([product])
+    return product
+
+
+def product_available_get(*, product_id: int) -> int:
+    """Units available to order of one product, active or not; ProductNotFound if it does not exist."""
+    if not 0 < product_id <= MAX_DB_ID:
+        raise ProductNotFound()
+    row = (
+        Product.objects.filter(pk=product_id)
+        .annotate(available=_available_expression())
+        .values_list("available", flat=True)
+        .first()
+    )
+    if row is None:
+        raise ProductNotFound()
+    return row
+
+
+def product_list_by_ids(*, product_ids: Iterable[int], active_only: bool = True) -> dict[int, Product]:
+    """Priced products by id (for carts, orders, favorites): {id: product}, missing ids left out."""
+    ids = sorted({int(pk) for pk in product_ids if 0 < int(pk) <= MAX_DB_ID})
+    if not ids:
+        return {}
+    products = Product.objects.filter(pk__in=ids)
+    if active_only:
+        products = products.filter(is_active=True)
+    items = list(_for_display(products))
+    _attach_quotes(items)
+    return {product.pk: product for product in items}
+
+
+def category_list_active() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True).order_by("position", "name", "id")
+
+
+def manufacturer_list_active() -> QuerySet[Manufacturer]:
+    return Manufacturer.objects.filter(is_active=True).order_by("name", "id")
+
+
+def country_list_active() -> QuerySet[Country]:
+    return Country.objects.filter(is_active=True).order_by("name", "id")
+
+
+# --- building blocks -------------------------------------------------------------------------
+
+
+def _product_filter(products: QuerySet[Product], *, filters: ProductFilters) -> QuerySet[Product] | None:
+    """Apply the listing filters; None when the answer is known to be empty (unknown category)."""
+    if filters.q:
+        products = products.filter(_search_q(filters.q))
+    if filters.category:
+        path = _category_path(filters.category)
+        if path is None:
+            return None
+        # Categories are few: "this one and below" is an id list from the indexed path prefix.
+        products = products.filter(
+            category_id__in=Category.objects.filter(path__startswith=path).values("id")
+        )
+    if filters.manufacturer_ids:
+        products = products.filter(manufacturer_id__in=filters.manufacturer_ids)
+    if filters.country_ids:
+        products = products.filter(country_id__in=filters.country_ids)
+    if filters.tags:
+        # A product with any of the tags; EXISTS keeps one row per product without DISTINCT.
+        tagged = Product.tags.through.objects.filter(product_id=OuterRef("pk"), tag__slug__in=filters.tags)
+        products = products.filter(Exists(tagged))
+    if filters.price_from is not None:
+        products = products.filter(final_price__gte=filters.price_from)
+    if filters.price_to is not None:
+        products = products.filter(final_price__lte=filters.price_to)
+    return products
+
+
+def _category_path(id_or_slug: str) -> str | None:
+    lookup = Q(slug=id_or_slug)
+    if (pk := _as_db_id(id_or_slug)) is not None:
+        lookup |= Q(pk=pk)
+    return Category.objects.filter(lookup).order_by("id").values_list("path", flat=True).first()
+
+
+def _as_db_id(text: str) -> int | None:
+    """`"42"` → 42; None for anything that is not a plain ASCII number a bigint column can hold."""
+    if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_DB_ID:
+        return int(text)
+    return None
+
+
+def _search_q(text: str) -> Q:
+    """A case-insensitive substring match on title, SKU and description.
+
+    PostgreSQL: `icontains` (UPPER(col) LIKE UPPER('%q%')), served by the pg_trgm GIN
+    indexes of migration 0002 — substring matching finds partial words and SKU fragments,
+    which full-text search with the `simple` configuration (PostgreSQL ships no Ukrainian
+    one) would not. SQLite: the same match through a Unicode casefold function, because
+    SQLite's LIKE ignores case for ASCII letters only.
+    """
+    if connection.vendor == "sqlite":
+        needle = text.casefold()
+        return (
+            Q(Contains(_casefold("title"), needle))
+            | Q(Contains(_casefold("sku"), needle))
+            | Q(Contains(_casefold("description"), needle))
+        )
+    return Q(title__icontains=text) | Q(sku__icontains=text) | Q(description__icontains=text)
+
+
+def _casefold(field_name: str) -> Func:
+    return Func(F(field_name), function=SQLITE_CASEFOLD, output_field=CharField())
+
+
+def _for_display(products: QuerySet[Product]) -> QuerySet[Product]:
+    return (
+        products.select_related("category", "manufacturer", "country")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("id", "slug", "name")))
+        .annotate(available=_available_expression())
+    )
+
+
+def _available_expression() -> Greatest | Value:
+    """Units available to sell (on hand − reserved), from the inventory app when it is installed.
+
+    A summing subquery rather than a join keeps one row per product, and keeps working if
+    stock ever becomes per-warehouse (several rows per product).
+    """
+    try:
+        stock_model = apps.get_model("inventory", "Stock")
+    except LookupError:
+        return Value(0, output_field=IntegerField())
+    per_product = (
+        stock_model.objects.filter(product_id=OuterRef("pk"))
+        .order_by()
+        .values("product_id")
+        .annotate(units=Sum(F("on_hand") - F("reserved")))
+        .values("units")
+    )
+    # Never negative, even if a bad write left more reserved than on hand.
+    return Greatest(Coalesce(Subquery(per_product, output_field=IntegerField()), Value(0)), Value(0))
+
+
+def _attach_quotes(products: Sequence[Product]) -> None:
+    quotes = product_quotes(products=products)
+    for product in products:
+        product.price_quote = quotes[product.pk]
