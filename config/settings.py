@@ -264,7 +264,11 @@ else:
 CELERY_BEAT_SCHEDULE: dict = {
     "inventory-expire-reservations": {"task": "inventory.tasks.expire_reservations", "schedule": 60.0},
     # Discount windows open and close with the clock: keep the stored final prices current.
-    "catalog-refresh-prices": {"task": "catalog.tasks.refresh_prices", "schedule": 60.0, "options": {"expires": 55}},
+    "catalog-refresh-prices": {
+        "task": "catalog.tasks.refresh_prices",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 
 # --- Logging -----------------------------------------------------------------------------

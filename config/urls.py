@@ -6,10 +6,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api import urls as accounts_api
 from catalog.api import urls as catalog_api
+from config import errors, views
 from inventory.api import urls as inventory_api
 from orders.api import urls as orders_api
 from payments.api import urls as payments_api
-from config import errors, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
