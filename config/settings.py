@@ -233,7 +233,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"ReservationStatusEnum": "inventory.models.ReservationStatus"},
+    # Several surfaces have a `status` choice; name each set so the schema stays stable.
+    "ENUM_NAME_OVERRIDES": {
+        "ReservationStatusEnum": "inventory.models.ReservationStatus",
+        "OrderStatusEnum": "orders.models.OrderStatus",
+        "StorefrontOrderStatusEnum": ["new", "processing", "done", "cancelled"],
+        "PaymentCallbackStatusEnum": ["pending", "succeeded", "failed"],
+    },
 }
 
 # --- Celery ------------------------------------------------------------------------------

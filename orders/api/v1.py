@@ -20,6 +20,7 @@ from inventory.selectors import reservation_live_for_order
 from orders import selectors, services
 from orders.api.storefront import IDEMPOTENCY_HEADER, idempotency_key_from
 from orders.models import Order, OrderLine, OrderStatus, PaymentMethod
+from payments import services as payments
 
 TAG = ["v1: orders"]
 
@@ -178,7 +179,18 @@ class OrdersView(APIView):
             language=translation.get_language() or "uk",
             source="customer",
         )
-        return Response(PlacedOrderOutput(placement.order).data, status=status.HTTP_201_CREATED)
+        order = placement.order
+        wants_payment = values["paymentMethod"] == PaymentMethod.CARD and values.get("card")
+        wants_payment = wants_payment or (
+            values["paymentMethod"] == PaymentMethod.PHONE and values.get("phone")
+        )
+        if placement.created and wants_payment:
+            # A card token (or a phone) with the order: charge it at once, as the design says.
+            payments.payment_start(
+                order_id=order.pk, card_token=values.get("card"), phone=values.get("phone")
+            )
+            order.refresh_from_db()
+        return Response(PlacedOrderOutput(order).data, status=status.HTTP_201_CREATED)
 
 
 class MyOrdersView(APIView):

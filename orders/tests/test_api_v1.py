@@ -238,3 +238,24 @@ def test_cancel_someone_elses_order_is_404(customer_client):
 
     assert_error(bearer(UserFactory()).post(f"/api/v1/orders/{order_id}/cancel", {}), 404, "not_found")
     assert Order.objects.get(pk=order_id).status == OrderStatus.RESERVED
+
+
+def test_a_card_token_with_the_order_pays_it_at_once(customer_client):
+    from payments.models import Payment
+
+    product = stocked_product()
+
+    response = place(customer_client, (product, 1), method="card", card="sandbox_ok")
+
+    assert response.status_code == 201
+    assert response.json()["status"] == OrderStatus.PAID
+    assert Payment.objects.get().status == "succeeded"
+
+
+def test_a_declined_card_with_the_order_cancels_it(customer_client):
+    product = stocked_product(on_hand=3)
+
+    response = place(customer_client, (product, 1), method="card", card="sandbox_declined")
+
+    assert response.json()["status"] == OrderStatus.CANCELLED
+    assert Stock.objects.get(product=product).reserved == 0
