@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api import urls as accounts_api
 from catalog.api import urls as catalog_api
+from favorites.api import urls as favorites_api
 from config import errors, views
 from inventory.api import urls as inventory_api
 from orders.api import urls as orders_api
@@ -24,14 +25,22 @@ urlpatterns = [
     path("api/v1/", include(inventory_api.v1_urlpatterns)),
     path("api/v1/", include(orders_api.v1_urlpatterns)),
     path("api/v1/", include(payments_api.v1_urlpatterns)),
+    path("api/v1/", include(favorites_api.v1_urlpatterns)),
+    # Back-office REST (staff)
+    path("rest/v1/", include(accounts_api.backoffice_urlpatterns)),
+    path("rest/v1/", include(favorites_api.backoffice_urlpatterns)),
+    path("grpc/v1/", include(accounts_api.legacy_urlpatterns)),
     # Customers session API
     path("api/customers/", include(accounts_api.customers_urlpatterns)),
     # Storefront API (the SPA's), at the root
     path("", include(accounts_api.storefront_urlpatterns)),
     path("", include(orders_api.storefront_urlpatterns)),
     path("", include(catalog_api.storefront_urlpatterns)),
+    path("", include(favorites_api.storefront_urlpatterns)),
     # Anything else under an API prefix is a JSON 404, never an HTML page.
     re_path(r"^(?:api|rest|grpc|auth)/", errors.api_not_found),
+    # Pages for shoppers
+    path("", include("config.page_urls")),
 ]
 
 handler400 = "config.errors.handler400"

@@ -43,3 +43,9 @@ customers_urlpatterns = [
     path("password/reset", customers.PasswordResetView.as_view()),
     path("password/confirm", customers.PasswordConfirmView.as_view()),
 ]
+
+# Back-office REST `/rest/v1/` (staff only).
+backoffice_urlpatterns: list = []
+
+# The original service's path for the import (`/grpc/v1/service/import_customers/`), kept as an alias.
+legacy_urlpatterns: list = []
