@@ -16,6 +16,8 @@ fi
 $PY manage.py ensure_staff_user --email "$STAFF_EMAIL" --password "$STAFF_PASSWORD"
 
 mkdir -p var/celery-broker/processed var/log
+# The sandbox gateway's worker posts its signed payment callbacks back to this server.
+export PAYMENT_SANDBOX_CALLBACK_URL=${PAYMENT_SANDBOX_CALLBACK_URL:-http://$HOST:$PORT}
 .venv/bin/celery -A config worker -B --loglevel INFO --concurrency 2 \
   --schedule var/celerybeat-schedule >var/log/worker.log 2>&1 &
 worker=$!
