@@ -1,50 +1,38 @@
-"""The identity messages (reset links, verification codes), sent by the worker after commit.
+"""The identity messages (reset links, verification codes), written to the notification outbox.
 
-One small seam: the notifications issue moves these behind its outbox.
+accounts/services.py calls these inside its transactions: the `Notification` row commits
+with the token/code it carries, or not at all, and the worker sends it after commit.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
-from django.conf import settings
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
+from datetime import timedelta
 
 from accounts.models import User, VerificationChannel
+from notifications.models import NotificationEvent
+from notifications.services import notify_event
 
 
-def _enqueue_email(*, to: str, subject: str, text: str) -> None:
-    from accounts.tasks import deliver_email
-
-    transaction.on_commit(lambda: deliver_email.delay(to=to, subject=subject, text=text))
-
-
-def _enqueue_sms(*, to: str, text: str) -> None:
-    from accounts.tasks import deliver_sms
-
-    transaction.on_commit(lambda: deliver_sms.delay(to=to, text=text))
+def _minutes(ttl: timedelta) -> int:
+    return int(ttl.total_seconds() // 60)
 
 
 def send_password_reset(*, user: User, token: str, via: str = "email") -> None:
-    link = f"{settings.FRONTEND_URL}/reset-password?{urlencode({'token': token})}"
-    with translation.override(user.language):
-        context = {"user": user, "link": link, "minutes": 30}
-        text = render_to_string("accounts/messages/password_reset.txt", context).strip()
-        if via == "sms" and user.phone:
-            _enqueue_sms(to=user.phone, text=text)
-        elif user.email:
-            subject = render_to_string("accounts/messages/password_reset_subject.txt", context).strip()
-            _enqueue_email(to=user.email, subject=subject, text=text)
+    """The reset link by SMS when asked and the user has a phone; by email otherwise."""
+    from accounts.services import RESET_TOKEN_TTL  # accounts.services imports this module
+
+    variables = {"token": token, "minutes": _minutes(RESET_TOKEN_TTL)}
+    if via == "sms" and user.phone:
+        notify_event(event=NotificationEvent.PASSWORD_RESET, variables=variables, user=user, phone=user.phone)
+    elif user.email:
+        notify_event(event=NotificationEvent.PASSWORD_RESET, variables=variables, user=user, email=user.email)
 
 
 def send_verification_code(*, user: User, channel: str, target: str, code: str) -> None:
-    with translation.override(user.language):
-        context = {"user": user, "code": code, "minutes": 10}
-        text = render_to_string("accounts/messages/verification_code.txt", context).strip()
-        if channel == VerificationChannel.EMAIL:
-            subject = render_to_string("accounts/messages/verification_subject.txt", context).strip()
-            _enqueue_email(to=target, subject=subject, text=text)
-        else:
-            _enqueue_sms(to=target, text=text)
+    from accounts.services import VERIFICATION_CODE_TTL
+
+    variables = {"code": code, "minutes": _minutes(VERIFICATION_CODE_TTL)}
+    if channel == VerificationChannel.EMAIL:
+        notify_event(event=NotificationEvent.EMAIL_VERIFICATION, variables=variables, user=user, email=target)
+    else:
+        notify_event(event=NotificationEvent.PHONE_VERIFICATION, variables=variables, user=user, phone=target)

@@ -169,6 +169,17 @@ ANYMAIL = {
 SMS_BACKEND = env("SMS_BACKEND", default="console")
 SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(VAR_DIR / "outbox" / "sms"))
 FRONTEND_URL = env("FRONTEND_URL", default="http://localhost:8000").rstrip("/")
+SMS_TIMEOUT = env.float("SMS_TIMEOUT", default=10)
+TURBOSMS_API_URL = env("TURBOSMS_API_URL", default="https://api.turbosms.ua/message/send.json")
+TURBOSMS_TOKEN = env("TURBOSMS_TOKEN", default="")
+TURBOSMS_SENDER = env("TURBOSMS_SENDER", default="")  # the registered alpha name
+
+# --- Notifications outbox ------------------------------------------------------------
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
+# A worker holds a row this long while it sends; after that the sweeper may hand it on.
+NOTIFICATION_SEND_LEASE_SECONDS = env.int("NOTIFICATION_SEND_LEASE_SECONDS", default=120)
+NOTIFICATION_STUCK_AFTER_SECONDS = env.int("NOTIFICATION_STUCK_AFTER_SECONDS", default=120)
+NOTIFICATION_EMAIL_TIMEOUT = env.int("NOTIFICATION_EMAIL_TIMEOUT", default=15)
 
 # --- Payments, stock -----------------------------------------------------------------
 PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", default="sandbox")
@@ -265,7 +276,15 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A broker host that doesn't answer must not hang the request that publishes.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 5}
+# Publishing happens after commit; if it fails the outbox sweeper republishes later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 # Periodic jobs, run by `celery beat` (or `worker -B` in the embedded default).
 CELERY_BEAT_SCHEDULE: dict = {
     "inventory-expire-reservations": {"task": "inventory.tasks.expire_reservations", "schedule": 60.0},

@@ -9,6 +9,7 @@ from catalog.api import urls as catalog_api
 from favorites.api import urls as favorites_api
 from config import errors, views
 from inventory.api import urls as inventory_api
+from notifications.api import urls as notifications_api
 from orders.api import urls as orders_api
 from payments.api import urls as payments_api
 
@@ -26,6 +27,7 @@ urlpatterns = [
     path("api/v1/", include(orders_api.v1_urlpatterns)),
     path("api/v1/", include(payments_api.v1_urlpatterns)),
     path("api/v1/", include(favorites_api.v1_urlpatterns)),
+    path("api/v1/", include(notifications_api.v1_urlpatterns)),
     # Back-office REST (staff)
     path("rest/v1/", include(accounts_api.backoffice_urlpatterns)),
     path("rest/v1/", include(favorites_api.backoffice_urlpatterns)),
