@@ -6,8 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api import urls as accounts_api
 from catalog.api import urls as catalog_api
-from favorites.api import urls as favorites_api
 from config import errors, views
+from favorites.api import urls as favorites_api
 from inventory.api import urls as inventory_api
 from notifications.api import urls as notifications_api
 from orders.api import urls as orders_api
