@@ -244,12 +244,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.schema.add_error_responses",
+    ],
     # Several surfaces have a `status` choice; name each set so the schema stays stable.
     "ENUM_NAME_OVERRIDES": {
         "ReservationStatusEnum": "inventory.models.ReservationStatus",
         "OrderStatusEnum": "orders.models.OrderStatus",
         "StorefrontOrderStatusEnum": ["new", "processing", "done", "cancelled"],
         "PaymentCallbackStatusEnum": ["pending", "succeeded", "failed"],
+        "NotificationStatusEnum": "notifications.models.NotificationStatus",
     },
 }
 

@@ -133,7 +133,16 @@ class MePatchInput(serializers.Serializer):
 
 @method_decorator(ensure_csrf_cookie, name="get")
 class MeView(SessionAPIView):
-    @extend_schema(tags=TAG, responses={200: CustomerOutput})
+    @extend_schema(
+        tags=TAG,
+        # The Customer, or null for a guest (the front end avoids a 401 round trip).
+        responses={
+            200: {
+                "allOf": [{"$ref": "#/components/schemas/CustomersAccountsCustomerOutput"}],
+                "nullable": True,
+            }
+        },
+    )
     def get(self, request: Request) -> HttpResponse:
         if not request.user.is_authenticated:
             # DRF renders None as an empty body; the contract says the JSON literal null.

@@ -28,7 +28,7 @@ class CustomerOutput(serializers.Serializer):
     isPhoneVerified = serializers.BooleanField(source="is_phone_verified")
     createdAt = IsoUtcField(source="created_at")
     updatedAt = IsoUtcField(source="updated_at")
-    lastLoginAt = IsoUtcField(source="last_login")
+    lastLoginAt = IsoUtcField(source="last_login", allow_null=True)
 
     def get_name(self, user: User) -> str | None:
         return user.name or None
