@@ -6,18 +6,28 @@ Counters live in the cache (Redis in production). RATE_LIMITS_ENABLED=false turn
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from django.conf import settings
+from redis.exceptions import RedisError
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
+
+logger = logging.getLogger(__name__)
 
 
 class _SwitchableThrottle(SimpleRateThrottle):
     def allow_request(self, request: Request, view: APIView) -> bool:
         if not settings.RATE_LIMITS_ENABLED:
             return True
-        return super().allow_request(request, view)
+        try:
+            return super().allow_request(request, view)
+        except (RedisError, OSError) as exc:
+            # Fail open: with the counters' store down, shoppers can still log in (each attempt
+            # still costs an Argon2 hash); the outage is logged and /readyz reports the cache.
+            logger.warning("Rate limit %s skipped, cache unavailable: %s", self.scope, exc.__class__.__name__)
+            return True
 
     def get_rate(self) -> str | None:
         # Read at call time so tests and deployments can change the rate by settings.

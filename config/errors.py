@@ -14,6 +14,8 @@ from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.encoding import force_str
@@ -153,6 +155,16 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         status, code, message = exc.status_code, "validation", force_str(exc.detail)
     elif isinstance(exc, drf.APIException):
         status, code, message = exc.status_code, "error", force_str(exc.detail)
+    elif isinstance(exc, RequestDataTooBig):
+        status, code, message = 413, "payload_too_large", _("The request body is too large")
+    elif isinstance(exc, DataError):
+        # A value the database refuses (e.g. a NUL character) that validation let through.
+        status, code, message = 400, "validation", [_("The request contains a value that cannot be stored")]
+    elif isinstance(exc, OperationalError | InterfaceError):
+        # The database went away (restart, failover, dropped connection): retryable, not a bug.
+        logger.warning("Database unavailable in %s: %s", getattr(context.get("request"), "path", "?"), exc)
+        headers["Retry-After"] = "5"
+        status, code, message = 503, "service_unavailable", _("The service is temporarily unavailable")
     else:
         request = context.get("request")
         logger.exception("Unhandled error in %s", getattr(request, "path", "?"), exc_info=exc)
