@@ -57,3 +57,34 @@ class UserNotFound(NotFound):
 
 class AddressNotFound(NotFound):
     default_message = _("Address not found")
+
+
+class ContactRequired(DomainError):
+    """A customer must keep an email or a phone: it is how they sign in and how we reach them."""
+
+    status_code = 400
+    code = "validation"
+    default_message = _("A customer needs a phone or an email")
+
+
+class ImportRunNotFound(NotFound):
+    default_message = _("Import run not found")
+
+
+class ImportSourceNotConfigured(Conflict):
+    # 409, not 503: nothing is down and retrying will not help; the server is in a state
+    # (no LEGACY_DATABASE_URL) where this request cannot be done until ops configure it.
+    code = "import.sourceNotConfigured"
+    default_message = _("The legacy database is not configured (LEGACY_DATABASE_URL)")
+
+
+class ImportSourceUnavailable(DomainError):
+    status_code = 503
+    code = "import.sourceUnavailable"
+    default_message = _("The import source cannot be reached")
+
+
+class ImportSourceInvalid(DomainError):
+    status_code = 400
+    code = "import.sourceInvalid"
+    default_message = _("The import source cannot be read")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -46,6 +47,11 @@ class UserManager(BaseUserManager["User"]):
         return self.get(email__iexact=username)
 
 
+class Gender(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A customer or a staff member. Signs in with an email or a phone (at least one)."""
 
@@ -62,6 +68,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=8, default="uk")
+    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    # Blank when unknown (rendered as null), like the names.
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True, default="")
+    # The legacy customers service's city directory id; there is no City model here (yet).
+    city_id = models.PositiveIntegerField(_("city id"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -194,3 +205,60 @@ class SpentRefreshToken(models.Model):
 
     def __str__(self) -> str:
         return self.jti
+
+
+class ImportRunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class ImportSourceKind(models.TextChoices):
+    LEGACY_DATABASE = "legacy", _("Legacy database")
+    FILE = "file", _("File")
+
+
+class ImportRun(models.Model):
+    """One run of the legacy customer import: its progress while it runs, its summary after.
+
+    The id is the Celery task id. The run lives in the database rather than in a Celery
+    result backend because the embedded default has none, and so staff see the history.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportRunStatus.choices, default=ImportRunStatus.QUEUED
+    )
+    source = models.CharField(_("source"), max_length=16, choices=ImportSourceKind.choices)
+    file_path = models.CharField(_("file"), max_length=1024, blank=True)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    batch_size = models.PositiveIntegerField(_("batch size"))
+    total = models.PositiveIntegerField(_("rows in the source"), null=True, blank=True)
+    read_count = models.PositiveIntegerField(_("read"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    skipped_count = models.PositiveIntegerField(_("skipped"), default=0)
+    # [{"row", "code", "reason"}], the first IMPORT_SKIPPED_ROWS_KEPT of them.
+    skipped_rows = models.JSONField(_("skipped rows"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("customer import run")
+        verbose_name_plural = _("customer import runs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.created_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from accounts.exceptions import AddressNotFound
+from accounts.exceptions import AddressNotFound, UserNotFound
 from accounts.models import Address, User
 
 
@@ -23,3 +23,18 @@ def address_get_for_user(*, user: User, address_id: int) -> Address:
     if address is None:
         raise AddressNotFound()
     return address
+
+
+def customer_list() -> QuerySet[User]:
+    """Customers as the back office sees them: not staff, not soft-deleted, oldest first.
+
+    Ascending ids keep `offset` pages stable while new customers register.
+    """
+    return User.objects.filter(is_staff=False, is_deleted=False).order_by("id")
+
+
+def customer_get(*, customer_id: int) -> User:
+    customer = customer_list().filter(pk=customer_id).first()
+    if customer is None:
+        raise UserNotFound()
+    return customer

@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +29,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from accounts import messaging
 from accounts.exceptions import (
     AddressNotFound,
+    ContactRequired,
     EmailTaken,
     InvalidCredentials,
     PasswordWeak,
@@ -513,3 +514,101 @@ def address_delete(*, user: User, address_id: int) -> None:
             successor = Address.objects.filter(user=user).order_by("id").first()
             if successor is not None:
                 _address_make_default(user=user, address=successor)
+
+
+# --- the back office: customers ------------------------------------------------------------
+
+
+def customer_create(
+    *,
+    phone: str | None = None,
+    email: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    birthday: date | None = None,
+    gender: str = "",
+    city_id: int | None = None,
+) -> User:
+    """A customer made by staff: no password (they set one through the reset flow).
+
+    Raises ContactRequired (400) without a phone and an email, EmailTaken/PhoneTaken (409).
+    """
+    email = normalize_email(email) if email else None
+    phone = normalize_phone(phone) if phone else None
+    if not email and not phone:
+        raise ContactRequired()
+    try:
+        with transaction.atomic():
+            if email and User.objects.filter(email__iexact=email).exists():
+                raise EmailTaken()
+            if phone and User.objects.filter(phone=phone).exists():
+                raise PhoneTaken()
+            user = User(
+                email=email,
+                phone=phone,
+                first_name=first_name,
+                last_name=last_name,
+                birthday=birthday,
+                gender=gender,
+                city_id=city_id,
+            )
+            user.set_unusable_password()
+            user.save()
+    except IntegrityError as exc:
+        # A concurrent write took the email or phone between our check and the insert.
+        if email and User.objects.filter(email__iexact=email).exists():
+            raise EmailTaken() from exc
+        raise PhoneTaken() from exc
+    return user
+
+
+def customer_update(*, customer_id: int, data: dict[str, Any]) -> User:
+    """Change a customer's fields; keys present in `data` are changed, None clears a field.
+
+    Keys: phone, email, first_name, last_name, birthday, gender, city_id. A new phone or
+    email must be free (409) and is not verified yet; at least one of them must remain (400).
+    Raises UserNotFound for staff, deleted or absent users.
+    """
+    with transaction.atomic():
+        # The row lock serializes two staff edits of one customer (no lost update).
+        user = (
+            User.objects.select_for_update().filter(pk=customer_id, is_staff=False, is_deleted=False).first()
+        )
+        if user is None:
+            raise UserNotFound()
+        changed: list[str] = []
+        if "email" in data:
+            email = normalize_email(data["email"]) if data["email"] else None
+            if email != user.email:
+                if email and User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+                    raise EmailTaken()
+                user.email = email
+                user.is_email_verified = False
+                changed += ["email", "is_email_verified"]
+        if "phone" in data:
+            phone = normalize_phone(data["phone"]) if data["phone"] else None
+            if phone != user.phone:
+                if phone and User.objects.filter(phone=phone).exclude(pk=user.pk).exists():
+                    raise PhoneTaken()
+                user.phone = phone
+                user.is_phone_verified = False
+                changed += ["phone", "is_phone_verified"]
+        if not user.email and not user.phone:
+            raise ContactRequired()
+        for field in ("first_name", "last_name", "gender"):
+            if field in data:
+                setattr(user, field, data[field] or "")
+                changed.append(field)
+        for field in ("birthday", "city_id"):
+            if field in data:
+                setattr(user, field, data[field])
+                changed.append(field)
+        if changed:
+            try:
+                with transaction.atomic():
+                    user.save(update_fields=[*changed, "updated_at"])
+            except IntegrityError as exc:
+                if user.email and User.objects.filter(email__iexact=user.email).exclude(pk=user.pk).exists():
+                    raise EmailTaken() from exc
+                raise PhoneTaken() from exc
+    return user

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accounts.api import customers, storefront, v1
+from accounts.api import backoffice, customers, storefront, v1
 
 storefront_urlpatterns = [
     path("auth/register", storefront.RegisterView.as_view()),
@@ -45,7 +45,15 @@ customers_urlpatterns = [
 ]
 
 # Back-office REST `/rest/v1/` (staff only).
-backoffice_urlpatterns: list = []
+backoffice_urlpatterns = [
+    path("customers/", backoffice.CustomerListView.as_view()),
+    path("customers/<int:customer_id>/", backoffice.CustomerDetailView.as_view()),
+    path("service/import_customers/", backoffice.ImportStartView.as_view()),
+    path("service/import_customers/<uuid:task_id>/", backoffice.ImportRunView.as_view()),
+]
 
 # The original service's path for the import (`/grpc/v1/service/import_customers/`), kept as an alias.
-legacy_urlpatterns: list = []
+# POST only: the original answered a GET here, but a GET must not change data.
+legacy_urlpatterns = [
+    path("service/import_customers/", backoffice.ImportStartView.as_view()),
+]
