@@ -196,7 +196,8 @@ IMPORT_TIMEOUT = env.int("IMPORT_TIMEOUT", default=30)
 IMPORT_RETRIES = env.int("IMPORT_RETRIES", default=2)
 IMPORT_RETRY_SLEEP = env.float("IMPORT_RETRY_SLEEP", default=30)
 IMPORT_QUERY = env(
-    "IMPORT_QUERY", default="SELECT phone, email, firstname, lastname, birthday, gender, city_id FROM customers"
+    "IMPORT_QUERY",
+    default="SELECT phone, email, firstname, lastname, birthday, gender, city_id FROM customers",
 )
 # Our field = the source's column (fields: phone, email, first_name, last_name, birthday, gender, city_id).
 IMPORT_COLUMNS = env.dict("IMPORT_COLUMNS", default={})
