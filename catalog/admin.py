@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category, Country, Discount, Manufacturer, Product, Tag
 from catalog.services import product_prices_refresh
+from inventory.admin import StockAdjustForm, StockInline, adjust_stock
 
 
 @admin.register(Category)
@@ -74,6 +75,13 @@ class ProductAdmin(admin.ModelAdmin):
     # A 100k-row catalog: no COUNT(*) of the whole table on every filtered page.
     show_full_result_count = False
     ordering = ("-created_at", "-id")
+    inlines = [StockInline]
+    action_form = StockAdjustForm
+    actions = ["adjust_selected_stock"]
+
+    @admin.action(description=_("Adjust stock (units and a reason)"))
+    def adjust_selected_stock(self, request: HttpRequest, queryset: QuerySet[Product]) -> None:
+        adjust_stock(request, queryset.values_list("pk", flat=True))
 
     def save_model(self, request: HttpRequest, obj: Product, form: ModelForm, change: bool) -> None:
         super().save_model(request, obj, form, change)

@@ -1,13 +1,63 @@
-"""Stock, reservations and their movements in the admin: read-only.
+"""Stock, reservations and their movements in the admin.
 
-Counters change only through `inventory.services` (locks, movements, invariants); a staff
-form for adjustments with a reason calls `stock_adjust` (a later issue).
+Rows are read-only: counters change only through `inventory.services` (locks, movements,
+invariants). Staff adjust stock with the "Adjust stock" action: a signed quantity and a
+reason, recorded as a movement with who made it.
 """
 
-from django.contrib import admin
+from collections.abc import Iterable
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from config.errors import DomainError
+from inventory import services
 from inventory.models import Reservation, ReservationLine, Stock, StockMovement
+
+
+class StockAdjustForm(ActionForm):
+    delta = forms.IntegerField(label=_("Units (+ received, − written off)"), required=False)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=255)
+
+
+def adjust_stock(request: HttpRequest, product_ids: Iterable[int]) -> None:
+    """The admin action's body, shared by the stock and product lists."""
+    # Only our two fields: the form's `action` choice is filled in by the changelist itself.
+    try:
+        delta = StockAdjustForm.base_fields["delta"].clean(request.POST.get("delta"))
+        reason = StockAdjustForm.base_fields["reason"].clean(request.POST.get("reason", "")).strip()
+    except forms.ValidationError:
+        delta, reason = None, ""
+    if not delta or not reason:
+        messages.error(request, _("Give a non-zero number of units and a reason."))
+        return
+    for product_id in product_ids:
+        try:
+            stock = services.stock_adjust(
+                product_id=product_id, delta=delta, reason=reason, actor=request.user
+            )
+            messages.success(
+                request,
+                _("Product %(id)s: %(on_hand)d on hand") % {"id": product_id, "on_hand": stock.on_hand},
+            )
+        except DomainError as exc:
+            messages.error(request, f"{product_id}: {exc.message}")
+
+
+class StockInline(admin.StackedInline):
+    """Read-only stock on the product page; change it with the "Adjust stock" action."""
+
+    model = Stock
+    fields = ("on_hand", "reserved", "updated_at")
+    readonly_fields = fields
+    can_delete = False
+    extra = 0
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -29,6 +79,12 @@ class StockAdmin(ReadOnlyAdmin):
     fields = ("product", "on_hand", "reserved", "available", "updated_at")
     readonly_fields = fields
     ordering = ("product__sku",)
+    action_form = StockAdjustForm
+    actions = ["adjust_selected_stock"]
+
+    @admin.action(description=_("Adjust stock (units and a reason)"))
+    def adjust_selected_stock(self, request: HttpRequest, queryset) -> None:
+        adjust_stock(request, queryset.values_list("product_id", flat=True))
 
     @admin.display(description=_("available"))
     def available(self, obj: Stock) -> int:

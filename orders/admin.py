@@ -6,8 +6,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from config.errors import DomainError
+from notifications.models import Notification
 from orders import services
 from orders.models import CancelReason, Order, OrderEvent, OrderLine
+from payments import services as payments
+from payments.models import Payment
 
 
 class OrderLineInline(admin.TabularInline):
@@ -27,6 +30,39 @@ class OrderEventInline(admin.TabularInline):
     can_delete = False
     fields = ("created_at", "from_status", "to_status", "source", "actor", "note")
     readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Order | None = None) -> bool:
+        return False
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 0
+    can_delete = False
+    fields = (
+        "id",
+        "created_at",
+        "method",
+        "amount",
+        "refunded_amount",
+        "status",
+        "failure_code",
+        "card_last4",
+    )
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Order | None = None) -> bool:
+        return False
+
+
+class NotificationInline(admin.TabularInline):
+    model = Notification
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "event", "channel", "to", "status", "attempts", "error_message")
+    readonly_fields = fields
+    show_change_link = True
 
     def has_add_permission(self, request: HttpRequest, obj: Order | None = None) -> bool:
         return False
@@ -56,8 +92,8 @@ class OrderAdmin(admin.ModelAdmin):
     show_full_result_count = False
     date_hierarchy = "created_at"
     raw_id_fields = ("customer",)
-    inlines = [OrderLineInline, OrderEventInline]
-    actions = ["confirm_orders", "cancel_orders", "mark_orders_done"]
+    inlines = [OrderLineInline, OrderEventInline, PaymentInline, NotificationInline]
+    actions = ["confirm_orders", "cancel_orders", "mark_orders_done", "refund_orders"]
     readonly_fields = (
         "status",
         "cancel_reason",
@@ -93,3 +129,14 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.action(description=_("Mark selected orders as done"))
     def mark_orders_done(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
         _run_for_each(request, queryset, services.order_mark_done, _("Marked %(count)d order(s) as done."))
+
+    @admin.action(description=_("Refund what was paid for the selected orders"))
+    def refund_orders(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        payment_ids = Payment.objects.filter(order__in=queryset).values_list("pk", flat=True)
+        refunded = 0
+        for payment_id in payment_ids:
+            try:
+                refunded += payments.refund_remaining(payment_id=payment_id, reason="admin") is not None
+            except DomainError as exc:
+                messages.error(request, f"{_('Payment')} #{payment_id}: {exc.message}")
+        messages.info(request, _("Refunds made: %(count)d.") % {"count": refunded})

@@ -29,6 +29,11 @@ def _product_form(product: Product, **changes: object) -> dict[str, object]:
         "attributes": "{}",
         "images": "[]",
         "is_active": "on",
+        # The read-only stock inline's management form.
+        "stock-TOTAL_FORMS": "0",
+        "stock-INITIAL_FORMS": "0",
+        "stock-MIN_NUM_FORMS": "0",
+        "stock-MAX_NUM_FORMS": "1",
     }
     data.update(changes)
     return data
@@ -115,3 +120,59 @@ def test_admin_changelists_render(admin_client, page):
 
     assert admin_client.get(f"/admin/catalog/{page}/").status_code == 200
     assert admin_client.get(f"/admin/catalog/{page}/add/").status_code == 200
+
+
+def test_adjust_stock_action_records_units_and_reason(admin_client):
+    from inventory.models import Stock, StockMovement
+
+    product = ProductFactory()
+
+    response = admin_client.post(
+        "/admin/catalog/product/",
+        {
+            "action": "adjust_selected_stock",
+            "_selected_action": [product.pk],
+            "delta": "7",
+            "reason": "поставка",
+        },
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert Stock.objects.get(product=product).on_hand == 7
+    movement = StockMovement.objects.get(product=product)
+    assert (movement.delta_on_hand, movement.reason) == (7, "поставка")
+    assert movement.actor.is_superuser
+    assert "7" in admin_client.get(f"/admin/catalog/product/{product.pk}/change/").text
+
+
+def test_adjust_stock_without_a_reason_changes_nothing(admin_client):
+    from inventory.models import Stock
+
+    product = ProductFactory()
+
+    admin_client.post(
+        "/admin/catalog/product/",
+        {"action": "adjust_selected_stock", "_selected_action": [product.pk], "delta": "7", "reason": ""},
+    )
+
+    assert not Stock.objects.filter(product=product).exists()
+
+
+def test_stock_list_adjust_cannot_take_reserved_units(admin_client):
+    from inventory.models import Stock
+    from inventory.services import reservation_create, stock_set
+
+    product = ProductFactory()
+    stock_set(product_id=product.pk, on_hand=5)
+    reservation_create(lines=[(product.pk, 4)], ttl_seconds=None)
+    stock = Stock.objects.get(product=product)
+
+    response = admin_client.post(
+        "/admin/inventory/stock/",
+        {"action": "adjust_selected_stock", "_selected_action": [stock.pk], "delta": "-3", "reason": "брак"},
+        follow=True,
+    )
+
+    assert Stock.objects.get(product=product).on_hand == 5
+    assert response.status_code == 200

@@ -86,3 +86,40 @@ def test_order_page_shows_lines_and_history_and_list_searches_by_phone(admin_cli
     assert search.status_code == 200
     assert f"/admin/orders/order/{order.pk}/change/" in search.text
     assert f"/admin/orders/order/{order.pk}/change/" in by_id.text
+
+
+def test_order_page_shows_payments_and_notifications(admin_client):
+    from payments import services as payments
+
+    product = stocked_product(on_hand=5)
+    order = services.order_place(
+        items=[services.OrderItemInput(product_id=product.pk, quantity=1)],
+        phone="+380971112233",
+        client_id="c",
+        payment_method="card",
+    ).order
+    payments.payment_start(order_id=order.pk, card_token="sandbox_ok")
+
+    page = admin_client.get(f"/admin/orders/order/{order.pk}/change/")
+
+    assert page.status_code == 200
+    assert "4242" in page.text
+    assert "order_created" in page.text
+
+
+def test_refund_action_refunds_everything_paid(admin_client):
+    from payments import services as payments
+    from payments.models import Payment, PaymentStatus
+
+    product = stocked_product(on_hand=5)
+    order = services.order_place(
+        items=[services.OrderItemInput(product_id=product.pk, quantity=1)],
+        phone="+380971112233",
+        client_id="c",
+        payment_method="card",
+    ).order
+    payments.payment_start(order_id=order.pk, card_token="sandbox_ok")
+
+    act(admin_client, "refund_orders", order)
+
+    assert Payment.objects.get(order=order).status == PaymentStatus.REFUNDED
