@@ -287,6 +287,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        # The folder is polled; once a second would make the worker feel sluggish in dev.
+        "polling_interval": 0.1,
     }
 else:
     # A broker host that doesn't answer must not hang the request that publishes.
