@@ -142,6 +142,10 @@ def category_list_active() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True).order_by("position", "name", "id")
 
 
+def tag_list() -> QuerySet[Tag]:
+    return Tag.objects.order_by("name", "id")
+
+
 def manufacturer_list_active() -> QuerySet[Manufacturer]:
     return Manufacturer.objects.filter(is_active=True).order_by("name", "id")
 

@@ -31,7 +31,8 @@ class IsoUtcField(serializers.DateTimeField):
 class PageQuery(serializers.Serializer):
     """`page` ≥ 1 (default 1), `limit` 1–100 (default 20); 400 outside."""
 
-    page = serializers.IntegerField(min_value=1, default=1)
+    # Bounded so that (page - 1) * limit stays a valid SQL integer on every database.
+    page = serializers.IntegerField(min_value=1, max_value=10_000_000, default=1)
     limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
 
     @classmethod
@@ -43,7 +44,7 @@ class PageQuery(serializers.Serializer):
 
 class LimitOffsetQuery(serializers.Serializer):
     limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
-    offset = serializers.IntegerField(min_value=0, default=0)
+    offset = serializers.IntegerField(min_value=0, max_value=1_000_000_000, default=0)
 
 
 class CsrfSessionAuthentication(SessionAuthentication):

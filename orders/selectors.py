@@ -49,3 +49,18 @@ def order_get_for_user(*, order_id: int, user: User) -> Order:
     if order is None:
         raise OrderNotFound()
     return order
+
+
+def order_get_for_guest(*, order_id: int, phone: str) -> Order:
+    """An order by its number and the phone it was placed with (guest lookup); 404 otherwise."""
+    order = (
+        Order.objects.filter(pk=order_id, phone=phone)
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
+            Prefetch("events", queryset=OrderEvent.objects.order_by("created_at", "id")),
+        )
+        .first()
+    )
+    if order is None:
+        raise OrderNotFound()
+    return order

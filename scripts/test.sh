@@ -5,6 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
 
+# The browser tests drive Debian's Chromium; install it when we can (as root), else they skip.
+if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing chromium with apt" >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >&2
+fi
+
 state=$(mktemp -d /tmp/storefront-test.XXXXXX)
 cleanup() { scripts/services.sh stop "$state"; }
 trap cleanup EXIT
