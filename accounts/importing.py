@@ -744,11 +744,12 @@ def _create_all(new: list[tuple[CustomerRow, User]], *, summary: ImportSummary) 
     try:
         with transaction.atomic():
             User.objects.bulk_create([user for _row, user in new])
-    except (IntegrityError, DataError):
-        pass
-    else:
         summary.created += len(new)
         return
+    except (IntegrityError, DataError):
+        # Fall through to row by row: the conflicting rows are skipped, the rest created.
+        for _row, user in new:
+            user.pk = None
     for row, user in new:
         try:
             with transaction.atomic():

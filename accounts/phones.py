@@ -8,7 +8,7 @@ DEFAULT_REGION = "UA"
 
 
 class InvalidPhone(ValueError):
-    pass
+    """Not a phone number `phonenumbers` can make sense of."""
 
 
 def parse_phone(raw: str) -> phonenumbers.PhoneNumber:

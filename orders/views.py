@@ -7,6 +7,7 @@ re-sent POST makes one order. After placing, the browser is redirected (POST/red
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from typing import Any
 
@@ -54,16 +55,12 @@ ONLINE_PAYMENT = (PaymentMethod.CARD, PaymentMethod.PHONE)
 def order_for_request(request: HttpRequest, order_id: int) -> Order:
     """The order if the logged-in customer owns it or this browser placed it; else 404."""
     if request.user.is_authenticated:
-        try:
+        with contextlib.suppress(OrderNotFound):
             return selectors.order_get_for_user(order_id=order_id, user=request.user)
-        except OrderNotFound:
-            pass
     phone = (request.session.get(PLACED_ORDERS_KEY) or {}).get(str(order_id))
     if phone:
-        try:
+        with contextlib.suppress(OrderNotFound):
             return selectors.order_get_for_guest(order_id=order_id, phone=phone)
-        except OrderNotFound:
-            pass
     raise Http404
 
 

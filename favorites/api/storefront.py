@@ -6,16 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers, status
-from rest_framework.permissions import IsAuthenticated
-from rest_framework.request import Request
-from rest_framework.response import Response
-from rest_framework.views import APIView
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
 
 from catalog.api.storefront import ProductOutput
-from config.api import IsoUtcField, PageQuery, iso_utc
-from favorites import selectors, services
+from config.api import IsoUtcField, iso_utc
+from favorites.api.common import (
+    FavoriteDetailBase,
+    FavoriteListBase,
+    favorite_detail_schema,
+    favorite_list_schema,
+)
 from favorites.selectors import FavoriteItem
 
 TAG = ["storefront: favorites"]
@@ -62,37 +63,15 @@ class FavoriteAddInput(serializers.Serializer):
     productId = ProductIdField()
 
 
-class FavoriteListView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(tags=TAG, parameters=[PageQuery], responses={200: FavoritePageOutput})
-    def get(self, request: Request) -> Response:
-        page, limit = PageQuery.parse(request)
-        result = selectors.favorite_page_for_user(user=request.user, page=page, limit=limit)
-        return Response(FavoritePageOutput(result).data)
-
-    @extend_schema(
-        tags=TAG,
-        request=FavoriteAddInput,
-        responses={201: FavoriteOutput, 200: FavoriteOutput},
-        description="201 when added, 200 when it was already there; 404 for an unknown or inactive product.",
-    )
-    def post(self, request: Request) -> Response:
-        data = FavoriteAddInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        favorite, created = services.favorite_add(
-            user=request.user, product_id=data.validated_data["productId"]
-        )
-        return Response(
-            FavoriteOutput(selectors.favorite_item_get(favorite=favorite)).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
+@favorite_list_schema(
+    tags=TAG, add_input=FavoriteAddInput, item_output=FavoriteOutput, page_output=FavoritePageOutput
+)
+class FavoriteListView(FavoriteListBase):
+    add_input = FavoriteAddInput
+    item_output = FavoriteOutput
+    page_output = FavoritePageOutput
 
 
-class FavoriteDetailView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(tags=TAG, responses={204: None}, description="Idempotent: 204 even when it was not there.")
-    def delete(self, request: Request, product_id: int) -> Response:
-        services.favorite_remove(user=request.user, product_id=product_id)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+@favorite_detail_schema(tags=TAG)
+class FavoriteDetailView(FavoriteDetailBase):
+    """`DELETE /me/favorites/:productId` → 204."""
