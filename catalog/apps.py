@@ -23,3 +23,4 @@ class CatalogConfig(AppConfig):
 
     def ready(self) -> None:
         connection_created.connect(register_sqlite_functions, dispatch_uid="catalog.sqlite_functions")
+        from catalog import receivers  # noqa: F401  (keeps the cached discount book fresh)

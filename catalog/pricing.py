@@ -21,10 +21,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -147,6 +148,8 @@ class DiscountBook:
     by_manufacturer: dict[int, list[ActiveDiscount]] = field(default_factory=dict)
     category_paths: dict[int, str] = field(default_factory=dict)
     discount_ids: tuple[int, ...] = ()
+    # The next moment a discount window opens or closes: the book is stale from then on.
+    next_change: datetime | None = None
 
     def discounts_for(
         self, *, product_id: int, category_path: str | None, manufacturer_id: int | None
@@ -212,13 +215,21 @@ def discount_book_load(
     """
     at = at or timezone.now()
     book = DiscountBook(at=at)
-    rows = Discount.objects.filter(discount_window_q(at=at)).values_list(
-        "id", "name", "type", "value", "priority"
-    )
-    discounts = {
-        row[0]: ActiveDiscount(id=row[0], name=row[1], type=row[2], value=row[3], priority=row[4])
-        for row in rows
-    }
+    # Active and not yet ended: the ones in force now, plus those that start later (which
+    # only tell when this book goes stale).
+    rows = Discount.objects.filter(
+        Q(is_active=True) & (Q(ends_at__isnull=True) | Q(ends_at__gt=at))
+    ).values_list("id", "name", "type", "value", "priority", "starts_at", "ends_at")
+    discounts: dict[int, ActiveDiscount] = {}
+    changes: list[datetime] = []
+    for pk, name, kind, value, priority, starts_at, ends_at in rows:
+        if starts_at is not None and starts_at > at:
+            changes.append(starts_at)
+            continue
+        discounts[pk] = ActiveDiscount(id=pk, name=name, type=kind, value=value, priority=priority)
+        if ends_at is not None:
+            changes.append(ends_at)
+    book.next_change = min(changes) if changes else None
     if not discounts:
         return book
     book.discount_ids = tuple(sorted(discounts))
@@ -249,6 +260,40 @@ def discount_book_load(
     return book
 
 
+# The active discounts change rarely and are read on every listing: keep the whole book in
+# the cache. It is dropped (the version key moves) whenever a discount, its targets or the
+# category tree change (catalog/receivers.py), and expires by itself at the next moment a
+# discount window opens or closes, and after BOOK_CACHE_SECONDS at the latest.
+BOOK_CACHE_SECONDS = 60
+BOOK_VERSION_KEY = "catalog:discount-book:version"
+
+
+def discount_book_current() -> DiscountBook:
+    """The book in force now, from the cache when it is still valid (0 queries), else loaded."""
+    now = timezone.now()
+    version = cache.get(BOOK_VERSION_KEY)
+    if version is None:
+        version = now.timestamp()
+        cache.add(BOOK_VERSION_KEY, version, timeout=None)
+    key = f"catalog:discount-book:{version}"
+    cached = cache.get(key)
+    if cached is not None:
+        book, valid_until = cached
+        if now < valid_until:
+            return book
+    book = discount_book_load(at=now)
+    valid_until = now + timedelta(seconds=BOOK_CACHE_SECONDS)
+    if book.next_change is not None:
+        valid_until = min(valid_until, book.next_change)
+    cache.set(key, (book, valid_until), timeout=BOOK_CACHE_SECONDS)
+    return book
+
+
+def discount_book_invalidate() -> None:
+    """Forget the cached book (after any change to discounts, their targets, or categories)."""
+    cache.set(BOOK_VERSION_KEY, timezone.now().timestamp(), timeout=None)
+
+
 def product_quotes(*, products: Sequence[Product], at: datetime | None = None) -> dict[int, PriceQuote]:
     """Price products (any number) in a fixed number of queries: {product id: quote}.
 
@@ -257,7 +302,10 @@ def product_quotes(*, products: Sequence[Product], at: datetime | None = None) -
     """
     if not products:
         return {}
-    book = discount_book_load(at=at, product_ids=[product.pk for product in products])
+    if at is None:
+        book = discount_book_current()
+    else:
+        book = discount_book_load(at=at, product_ids=[product.pk for product in products])
     paths = _category_paths(products) if book.discount_ids else {}
     return {
         product.pk: book.quote(

@@ -189,3 +189,57 @@ def test_pricing_many_products_takes_a_fixed_number_of_queries(django_assert_max
     assert len(quotes) == 30
     assert quotes[products[0].pk].price == Decimal("72.90")
     assert quotes[products[20].pk].price == Decimal("81.00")
+
+
+# --- the cached discount book ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_new_discount_reaches_the_very_next_listing(api_client):
+    product = ProductFactory(price=Decimal("100.00"))
+    assert api_client.get(f"/products/{product.pk}").json()["price"] == 100
+
+    DiscountFactory(products=[product], value=Decimal("10"))
+
+    assert api_client.get(f"/products/{product.pk}").json()["price"] == 90
+
+
+@pytest.mark.django_db
+def test_editing_or_deleting_a_discount_drops_the_cached_book(api_client):
+    product = ProductFactory(price=Decimal("100.00"))
+    discount = DiscountFactory(products=[product], value=Decimal("10"))
+    assert api_client.get(f"/products/{product.pk}").json()["price"] == 90
+
+    discount.value = Decimal("25")
+    discount.save()
+    assert api_client.get(f"/products/{product.pk}").json()["price"] == 75
+
+    discount.products.remove(product)
+    assert api_client.get(f"/products/{product.pk}").json()["price"] == 100
+
+
+@pytest.mark.django_db
+def test_moving_a_category_under_a_discounted_one_reprices_at_once(api_client):
+    on_sale, other = CategoryFactory(), CategoryFactory()
+    product = ProductFactory(category=other, price=Decimal("100.00"))
+    DiscountFactory(categories=[on_sale], value=Decimal("20"))
+    assert api_client.get(f"/products/{product.pk}").json()["price"] == 100
+
+    other.parent = on_sale
+    other.save()
+
+    assert api_client.get(f"/products/{product.pk}").json()["price"] == 80
+
+
+@pytest.mark.django_db
+def test_the_cached_book_goes_stale_exactly_when_a_window_opens(api_client, time_machine):
+    time_machine.move_to(datetime(2026, 3, 1, 10, 0, tzinfo=UTC), tick=False)
+    product = ProductFactory(price=Decimal("100.00"))
+    DiscountFactory(
+        products=[product], value=Decimal("50"), starts_at=datetime(2026, 3, 1, 10, 0, 30, tzinfo=UTC)
+    )
+    assert api_client.get(f"/products/{product.pk}").json()["price"] == 100
+
+    time_machine.move_to(datetime(2026, 3, 1, 10, 0, 30, tzinfo=UTC), tick=False)
+
+    assert api_client.get(f"/products/{product.pk}").json()["price"] == 50

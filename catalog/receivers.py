@@ -1,0 +1,27 @@
+"""Keep the cached discount book honest: any change that can move a price drops it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from catalog.models import Category, Discount
+from catalog.pricing import discount_book_invalidate
+
+
+@receiver(post_save, sender=Discount, dispatch_uid="catalog.book.discount_saved")
+@receiver(post_delete, sender=Discount, dispatch_uid="catalog.book.discount_deleted")
+@receiver(post_save, sender=Category, dispatch_uid="catalog.book.category_saved")
+@receiver(post_delete, sender=Category, dispatch_uid="catalog.book.category_deleted")
+def _discounts_or_tree_changed(sender: Any, **kwargs: Any) -> None:
+    discount_book_invalidate()
+
+
+@receiver(m2m_changed, sender=Discount.products.through, dispatch_uid="catalog.book.discount_products")
+@receiver(m2m_changed, sender=Discount.categories.through, dispatch_uid="catalog.book.discount_categories")
+@receiver(m2m_changed, sender=Discount.manufacturers.through, dispatch_uid="catalog.book.discount_makers")
+def _discount_targets_changed(sender: Any, action: str, **kwargs: Any) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        discount_book_invalidate()
