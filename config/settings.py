@@ -286,6 +286,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(_broker_dir / "processed"),
+        # Broadcast/pidbox exchange files: by default a `control/` folder in the working directory.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
         # The folder is polled; once a second would make the worker feel sluggish in dev.
         "polling_interval": 0.1,
