@@ -27,6 +27,10 @@ run: install messages
 test: install-dev messages
 	scripts/test.sh
 
+# Load and baseline benchmark (not part of `make test`): see bench/README.md.
+bench: install-dev messages
+	scripts/bench.sh
+
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
