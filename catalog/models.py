@@ -150,6 +150,14 @@ class Product(models.Model):
             models.Index(fields=["is_active", "-created_at", "-id"], name="product_active_newest"),
             models.Index(fields=["is_active", "final_price", "id"], name="product_active_price"),
             models.Index(fields=["is_active", "title", "id"], name="product_active_title"),
+            # The listing's filters count and page over active products only (bench/EXPLAIN.md).
+            models.Index(fields=["category"], condition=Q(is_active=True), name="product_active_category"),
+            models.Index(
+                fields=["manufacturer", "final_price"],
+                condition=Q(is_active=True),
+                name="product_active_maker_price",
+            ),
+            models.Index(fields=["country"], condition=Q(is_active=True), name="product_active_country"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(price__gte=0), name="product_price_non_negative"),

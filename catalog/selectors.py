@@ -162,13 +162,12 @@ def _product_filter(products: QuerySet[Product], *, filters: ProductFilters) -> 
     if filters.q:
         products = products.filter(_search_q(filters.q))
     if filters.category:
-        path = _category_path(filters.category)
-        if path is None:
+        category_ids = _category_subtree_ids(filters.category)
+        if not category_ids:
             return None
-        # Categories are few: "this one and below" is an id list from the indexed path prefix.
-        products = products.filter(
-            category_id__in=Category.objects.filter(path__startswith=path).values("id")
-        )
+        # A literal id list (categories are few) lets PostgreSQL use the partial
+        # (category_id) WHERE is_active index for both the count and the page.
+        products = products.filter(category_id__in=category_ids)
     if filters.manufacturer_ids:
         products = products.filter(manufacturer_id__in=filters.manufacturer_ids)
     if filters.country_ids:
@@ -184,11 +183,15 @@ def _product_filter(products: QuerySet[Product], *, filters: ProductFilters) -> 
     return products
 
 
-def _category_path(id_or_slug: str) -> str | None:
+def _category_subtree_ids(id_or_slug: str) -> list[int]:
+    """The category (by id or slug) and all below it, in one query; [] if there is none."""
     lookup = Q(slug=id_or_slug)
     if (pk := _as_db_id(id_or_slug)) is not None:
         lookup |= Q(pk=pk)
-    return Category.objects.filter(lookup).order_by("id").values_list("path", flat=True).first()
+    root_path = Category.objects.filter(lookup).order_by("id").values("path")[:1]
+    return list(
+        Category.objects.filter(path__startswith=Subquery(root_path)).order_by().values_list("id", flat=True)
+    )
 
 
 def _as_db_id(text: str) -> int | None:
