@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import transaction
 
+from catalog.caching import listing_changed
 from catalog.models import Category, Country, Discount, DiscountType, Manufacturer, Product, Tag
 from catalog.services import product_prices_refresh
 from config.errors import DomainError
@@ -384,6 +385,8 @@ def demo_products_bulk_seed(
         flush()
     if created:
         product_prices_refresh()
+    if created:
+        listing_changed()  # bulk inserts send no signals
     return created
 
 

@@ -1,4 +1,4 @@
-"""Keep the cached discount book honest: any change that can move a price drops it."""
+"""Keep the catalog's caches honest: the discount book and the listing totals."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from catalog.models import Category, Discount
+from catalog.caching import listing_changed
+from catalog.models import Category, Discount, Product
 from catalog.pricing import discount_book_invalidate
 
 
@@ -25,3 +26,17 @@ def _discounts_or_tree_changed(sender: Any, **kwargs: Any) -> None:
 def _discount_targets_changed(sender: Any, action: str, **kwargs: Any) -> None:
     if action in ("post_add", "post_remove", "post_clear"):
         discount_book_invalidate()
+
+
+@receiver(post_save, sender=Product, dispatch_uid="catalog.listing.product_saved")
+@receiver(post_delete, sender=Product, dispatch_uid="catalog.listing.product_deleted")
+@receiver(post_save, sender=Category, dispatch_uid="catalog.listing.category_saved")
+@receiver(post_delete, sender=Category, dispatch_uid="catalog.listing.category_deleted")
+def _listing_rows_changed(sender: Any, **kwargs: Any) -> None:
+    listing_changed()
+
+
+@receiver(m2m_changed, sender=Product.tags.through, dispatch_uid="catalog.listing.product_tags")
+def _product_tags_changed(sender: Any, action: str, **kwargs: Any) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        listing_changed()

@@ -8,6 +8,7 @@ Listings run a fixed number of queries whatever the page size.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,6 +33,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import Contains
 
 from catalog.apps import SQLITE_CASEFOLD
+from catalog.caching import listing_total
 from catalog.exceptions import ProductNotFound
 from catalog.models import Category, Country, Manufacturer, Product, Tag
 from catalog.pricing import product_quotes
@@ -70,11 +72,13 @@ class ProductPage:
 
 
 def product_list(*, filters: ProductFilters, page: int, limit: int) -> ProductPage:
-    """One page of active products: count, page rows, tags and discounts — constant queries."""
+    """One page of active products: the total (cached per filter set), page rows, tags."""
     products = _product_filter(Product.objects.filter(is_active=True), filters=filters)
     if products is None:
         return ProductPage(items=[], page=page, limit=limit, total=0)
-    total = products.count()
+    # The sort never changes the total; everything else in the filters does.
+    filter_key = repr(dataclasses.replace(filters, sort=""))
+    total = listing_total(filter_key=filter_key, count=products.count)
     offset = (page - 1) * limit
     # Checked before the page query: an absurd `page` never reaches the database as an OFFSET.
     if offset >= total:

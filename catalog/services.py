@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models import Case, F, Q, Value, When
 
+from catalog.caching import listing_changed
 from catalog.models import Product
 from catalog.pricing import discount_book_load
 
@@ -58,6 +59,7 @@ def product_prices_refresh(*, product_ids: Iterable[int] | None = None, at: date
         last_pk = chunk[-1][0]
     if written:
         logger.info("catalog: refreshed %s final price(s)", written)
+        listing_changed()  # price filters count differently now
     return written
 
 

@@ -495,3 +495,37 @@ def test_catalog_ignores_a_stale_bearer_token(api_client):
     api_client.credentials(HTTP_AUTHORIZATION="Bearer expired.or.garbage")
 
     assert api_client.get("/products").status_code == 200
+
+
+# --- cached listing totals --------------------------------------------------------------------------------
+
+
+def test_a_repeated_listing_reuses_its_total_and_a_new_product_shows_at_once(
+    api_client, django_assert_num_queries
+):
+    ProductFactory()
+    assert api_client.get("/products").json()["total"] == 1
+
+    with django_assert_num_queries(2):  # page + tags: the total comes from the cache
+        assert api_client.get("/products", {"sort": "price"}).json()["total"] == 1
+
+    ProductFactory()
+    assert api_client.get("/products").json()["total"] == 2
+
+
+def test_totals_follow_tags_deactivation_and_price_refresh(api_client):
+    tag = TagFactory()
+    product = ProductFactory(price=Decimal("100.00"))
+    assert api_client.get("/products", {"tags[]": tag.slug}).json()["total"] == 0
+    assert api_client.get("/products", {"priceTo": "90"}).json()["total"] == 0
+
+    product.tags.add(tag)
+    assert api_client.get("/products", {"tags[]": tag.slug}).json()["total"] == 1
+
+    DiscountFactory(products=[product], value=Decimal("20"))
+    product_prices_refresh()
+    assert api_client.get("/products", {"priceTo": "90"}).json()["total"] == 1
+
+    product.is_active = False
+    product.save()
+    assert api_client.get("/products").json()["total"] == 0
