@@ -23,3 +23,8 @@ def refund_get_for_user(*, refund_id: int, user: User) -> Refund:
     if refund is None:
         raise RefundNotFound()
     return refund
+
+
+def payment_latest_for_order(*, order_id: int) -> Payment | None:
+    """The order's most recent payment attempt (the one that decides its state), if any."""
+    return Payment.objects.filter(order_id=order_id).order_by("-created_at", "-id").first()

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.request import Request
@@ -21,6 +21,7 @@ from orders import selectors, services
 from orders.api.storefront import IDEMPOTENCY_HEADER, idempotency_key_from
 from orders.models import Order, OrderLine, OrderStatus, PaymentMethod
 from payments import services as payments
+from payments.selectors import payment_latest_for_order
 
 TAG = ["v1: orders"]
 
@@ -87,6 +88,14 @@ class ReservationSummaryOutput(serializers.Serializer):
     expiresAt = serializers.DateTimeField(allow_null=True)
 
 
+class PaymentSummaryOutput(serializers.Serializer):
+    paymentId = serializers.IntegerField()
+    status = serializers.CharField()
+    method = serializers.CharField()
+    amount = serializers.FloatField()
+    refundedAmount = serializers.FloatField()
+
+
 class OrderDetailOutput(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     status = serializers.CharField()
@@ -100,13 +109,27 @@ class OrderDetailOutput(serializers.Serializer):
     paymentMethod = serializers.CharField(source="payment_method")
     cancelReason = serializers.CharField(source="cancel_reason", allow_blank=True)
     reservation = serializers.SerializerMethodField()
+    payment = serializers.SerializerMethodField()
     createdAt = IsoUtcField(source="created_at")
     updatedAt = IsoUtcField(source="updated_at")
 
     def get_totalAmount(self, order: Order) -> float:
         return money_number(order.total)
 
-    @extend_schema(responses=ReservationSummaryOutput(allow_null=True))
+    @extend_schema_field(PaymentSummaryOutput(allow_null=True))
+    def get_payment(self, order: Order) -> dict[str, Any] | None:
+        payment = payment_latest_for_order(order_id=order.pk)
+        if payment is None:
+            return None
+        return {
+            "paymentId": payment.pk,
+            "status": payment.status,
+            "method": payment.method,
+            "amount": money_number(payment.amount),
+            "refundedAmount": money_number(payment.refunded_amount),
+        }
+
+    @extend_schema_field(ReservationSummaryOutput(allow_null=True))
     def get_reservation(self, order: Order) -> dict[str, Any] | None:
         reservation = reservation_live_for_order(order_id=order.pk)
         if reservation is None:

@@ -259,3 +259,22 @@ def test_a_declined_card_with_the_order_cancels_it(customer_client):
 
     assert response.json()["status"] == OrderStatus.CANCELLED
     assert Stock.objects.get(product=product).reserved == 0
+
+
+def test_detail_carries_the_payment_summary(customer_client):
+    product = stocked_product(price="40.00")
+    order_id = place(customer_client, (product, 2), method="card").json()["orderId"]
+
+    unpaid = customer_client.get(f"/api/v1/orders/{order_id}").json()
+    customer_client.post(f"/api/v1/orders/{order_id}/pay", {"card": "sandbox_ok"})
+    paid = customer_client.get(f"/api/v1/orders/{order_id}").json()
+
+    assert unpaid["payment"] is None
+    assert paid["payment"] == {
+        "paymentId": paid["payment"]["paymentId"],
+        "status": "succeeded",
+        "method": "card",
+        "amount": 80,
+        "refundedAmount": 0,
+    }
+    assert paid["status"] == "paid"
