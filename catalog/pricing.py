@@ -13,11 +13,13 @@ The rules (order-lifecycle.md, "Prices"):
   `priceBefore`/`priceAfter` chain exactly.
 
 To price many products with a fixed number of queries, load a `DiscountBook` once
-(`discount_book_load`, at most 4 queries) and quote every product from it in memory.
+(`discount_book_load`, at most 5 queries; `discount_book_current` keeps it in the cache) and
+quote every product from it in memory.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -147,6 +149,9 @@ class DiscountBook:
     by_category: dict[int, list[ActiveDiscount]] = field(default_factory=dict)
     by_manufacturer: dict[int, list[ActiveDiscount]] = field(default_factory=dict)
     category_paths: dict[int, str] = field(default_factory=dict)
+    # Every category's path (categories are few): products are priced from their
+    # `category_id` alone, so listings need not join the category table.
+    path_of_category: dict[int, str] = field(default_factory=dict)
     discount_ids: tuple[int, ...] = ()
     # The next moment a discount window opens or closes: the book is stale from then on.
     next_change: datetime | None = None
@@ -208,7 +213,7 @@ class DiscountBook:
 def discount_book_load(
     *, at: datetime | None = None, product_ids: Sequence[int] | None = None
 ) -> DiscountBook:
-    """Active discounts and their targets in at most 4 queries.
+    """Active discounts, their targets and the category paths in at most 5 queries.
 
     `product_ids` narrows the product links loaded (a page of a listing); None loads them all
     (a full price refresh). Category and manufacturer links are always loaded: there are few.
@@ -254,6 +259,7 @@ def discount_book_load(
     for discount_id, manufacturer_id in manufacturer_links.values_list("discount_id", "manufacturer_id"):
         by_manufacturer[manufacturer_id].append(discounts[discount_id])
 
+    book.path_of_category = dict(Category.objects.values_list("id", "path"))
     book.by_product = dict(by_product)
     book.by_category = dict(by_category)
     book.by_manufacturer = dict(by_manufacturer)
@@ -263,42 +269,49 @@ def discount_book_load(
 # The active discounts change rarely and are read on every listing: keep the whole book in
 # the cache. It is dropped (the version key moves) whenever a discount, its targets or the
 # category tree change (catalog/receivers.py), and expires by itself at the next moment a
-# discount window opens or closes, and after BOOK_CACHE_SECONDS at the latest.
+# discount window opens or closes, and after BOOK_CACHE_SECONDS at the latest. Each process
+# also keeps the book of the current version in memory, so a request reads only the small
+# version key from the shared cache, not the whole pickled book.
 BOOK_CACHE_SECONDS = 60
 BOOK_VERSION_KEY = "catalog:discount-book:version"
+_books_in_process: dict[str, tuple[DiscountBook, datetime]] = {}
 
 
 def discount_book_current() -> DiscountBook:
-    """The book in force now, from the cache when it is still valid (0 queries), else loaded."""
+    """The book in force now: from this process's memory or the cache when still valid, else loaded."""
     now = timezone.now()
     version = cache.get(BOOK_VERSION_KEY)
     if version is None:
-        version = now.timestamp()
-        cache.add(BOOK_VERSION_KEY, version, timeout=None)
+        cache.add(BOOK_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(BOOK_VERSION_KEY)
     key = f"catalog:discount-book:{version}"
+    held = _books_in_process.get(key)
+    if held is not None and now < held[1]:
+        return held[0]
     cached = cache.get(key)
-    if cached is not None:
+    if cached is not None and now < cached[1]:
         book, valid_until = cached
-        if now < valid_until:
-            return book
-    book = discount_book_load(at=now)
-    valid_until = now + timedelta(seconds=BOOK_CACHE_SECONDS)
-    if book.next_change is not None:
-        valid_until = min(valid_until, book.next_change)
-    cache.set(key, (book, valid_until), timeout=BOOK_CACHE_SECONDS)
+    else:
+        book = discount_book_load(at=now)
+        valid_until = now + timedelta(seconds=BOOK_CACHE_SECONDS)
+        if book.next_change is not None:
+            valid_until = min(valid_until, book.next_change)
+        cache.set(key, (book, valid_until), timeout=BOOK_CACHE_SECONDS)
+    # Only the newest version is worth holding.
+    _books_in_process.clear()
+    _books_in_process[key] = (book, valid_until)
     return book
 
 
 def discount_book_invalidate() -> None:
     """Forget the cached book (after any change to discounts, their targets, or categories)."""
-    cache.set(BOOK_VERSION_KEY, timezone.now().timestamp(), timeout=None)
+    cache.set(BOOK_VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def product_quotes(*, products: Sequence[Product], at: datetime | None = None) -> dict[int, PriceQuote]:
-    """Price products (any number) in a fixed number of queries: {product id: quote}.
+    """Price products (any number) from their `price`, `category_id` and `manufacturer_id`.
 
-    Products loaded with `select_related("category")` need no extra query for their
-    category paths; otherwise one query fetches them.
+    No query when the current book is cached; `at` (another moment) loads a book for it.
     """
     if not products:
         return {}
@@ -306,7 +319,7 @@ def product_quotes(*, products: Sequence[Product], at: datetime | None = None) -
         book = discount_book_current()
     else:
         book = discount_book_load(at=at, product_ids=[product.pk for product in products])
-    paths = _category_paths(products) if book.discount_ids else {}
+    paths = book.path_of_category
     return {
         product.pk: book.quote(
             product_id=product.pk,
@@ -317,18 +330,3 @@ def product_quotes(*, products: Sequence[Product], at: datetime | None = None) -
         )
         for product in products
     }
-
-
-def _category_paths(products: Sequence[Product]) -> dict[int, str]:
-    paths: dict[int, str] = {}
-    missing: set[int] = set()
-    for product in products:
-        if product.category_id is None:
-            continue
-        if Product.category.is_cached(product) and product.category is not None:
-            paths[product.category_id] = product.category.path
-        else:
-            missing.add(product.category_id)
-    if missing:
-        paths.update(Category.objects.filter(pk__in=missing).values_list("id", "path"))
-    return paths

@@ -1,19 +1,22 @@
 """Catalog reads: product listings with filters and sorts, single products, reference lists.
 
-Every product these return carries two extras the surfaces render:
-`available` (an annotation: units on hand minus reserved, 0 without stock data) and
-`price_quote` (a `catalog.pricing.PriceQuote`: live final price and the discounts trail).
-Listings run a fixed number of queries whatever the page size.
+Every product these return carries three extras the surfaces render:
+`available` (an annotation: units on hand minus reserved, 0 without stock data),
+`tag_slugs` (its tags' slugs, by name) and `price_quote` (a `catalog.pricing.PriceQuote`:
+live final price and the discounts trail). `with_names=True` also joins the manufacturer and
+country (the pages print their names; the APIs print ids only). Listings run a fixed number
+of queries whatever the page size: on PostgreSQL one, plus the total when it is not cached.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.apps import apps
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import (
     CharField,
@@ -22,11 +25,9 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce, Greatest
@@ -71,7 +72,7 @@ class ProductPage:
     total: int
 
 
-def product_list(*, filters: ProductFilters, page: int, limit: int) -> ProductPage:
+def product_list(*, filters: ProductFilters, page: int, limit: int, with_names: bool = False) -> ProductPage:
     """One page of active products: the total (cached per filter set), page rows, tags."""
     products = _product_filter(Product.objects.filter(is_active=True), filters=filters)
     if products is None:
@@ -83,35 +84,32 @@ def product_list(*, filters: ProductFilters, page: int, limit: int) -> ProductPa
     # Checked before the page query: an absurd `page` never reaches the database as an OFFSET.
     if offset >= total:
         return ProductPage(items=[], page=page, limit=limit, total=total)
-    items = list(_for_display(products).order_by(*PRODUCT_SORTS[filters.sort])[offset : offset + limit])
-    _attach_quotes(items)
+    page_rows = _for_display(products, with_names=with_names).order_by(*PRODUCT_SORTS[filters.sort])
+    items = _finish_display(list(page_rows[offset : offset + limit]))
     return ProductPage(items=items, page=page, limit=limit, total=total)
 
 
-def product_get_active(*, id_or_slug: str) -> Product:
+def product_get_active(*, id_or_slug: str, with_names: bool = False) -> Product:
     """An active product by id (digits) or slug; ProductNotFound otherwise."""
     lookup = Q(slug=id_or_slug)
     if (pk := _as_db_id(id_or_slug)) is not None:
         lookup |= Q(pk=pk)
-    candidates = list(_for_display(Product.objects.filter(lookup, is_active=True)))
+    candidates = list(_for_display(Product.objects.filter(lookup, is_active=True), with_names=with_names))
     # An id wins over a slug that happens to look like one.
     candidates.sort(key=lambda product: str(product.pk) != id_or_slug)
     if not candidates:
         raise ProductNotFound()
-    product = candidates[0]
-    _attach_quotes([product])
-    return product
+    return _finish_display(candidates[:1])[0]
 
 
 def product_get(*, product_id: int) -> Product:
     """A product by id, active or not (the v1 API shows `isActive`); ProductNotFound otherwise."""
     if not 0 < product_id <= MAX_DB_ID:
         raise ProductNotFound()
-    product = _for_display(Product.objects.filter(pk=product_id)).first()
-    if product is None:
+    found = list(_for_display(Product.objects.filter(pk=product_id)))
+    if not found:
         raise ProductNotFound()
-    _attach_quotes([product])
-    return product
+    return _finish_display(found)[0]
 
 
 def product_available_get(*, product_id: int) -> int:
@@ -129,7 +127,9 @@ def product_available_get(*, product_id: int) -> int:
     return row
 
 
-def product_list_by_ids(*, product_ids: Iterable[int], active_only: bool = True) -> dict[int, Product]:
+def product_list_by_ids(
+    *, product_ids: Iterable[int], active_only: bool = True, with_names: bool = False
+) -> dict[int, Product]:
     """Priced products by id (for carts, orders, favorites): {id: product}, missing ids left out."""
     ids = sorted({int(pk) for pk in product_ids if 0 < int(pk) <= MAX_DB_ID})
     if not ids:
@@ -137,8 +137,29 @@ def product_list_by_ids(*, product_ids: Iterable[int], active_only: bool = True)
     products = Product.objects.filter(pk__in=ids)
     if active_only:
         products = products.filter(is_active=True)
-    items = list(_for_display(products))
-    _attach_quotes(items)
+    items = _finish_display(list(_for_display(products, with_names=with_names)))
+    return {product.pk: product for product in items}
+
+
+# What an order line copies from its product, and what pricing reads.
+_ORDER_LINE_COLUMNS = (
+    "sku", "title", "options", "unit", "price", "currency", "category_id", "manufacturer_id", "country_id"
+)  # fmt: skip
+
+
+def product_list_for_order(*, product_ids: Iterable[int]) -> dict[int, Product]:
+    """Active products priced for order lines: {id: product}, missing ids left out.
+
+    Only the columns a line snapshots: no stock (the reservation checks it under its locks)
+    and no tags, so placement reads its products in one narrow query.
+    """
+    ids = sorted({int(pk) for pk in product_ids if 0 < int(pk) <= MAX_DB_ID})
+    if not ids:
+        return {}
+    items = list(Product.objects.filter(pk__in=ids, is_active=True).only(*_ORDER_LINE_COLUMNS))
+    quotes = product_quotes(products=items)
+    for product in items:
+        product.price_quote = quotes[product.pk]
     return {product.pk: product for product in items}
 
 
@@ -228,36 +249,50 @@ def _casefold(field_name: str) -> Func:
     return Func(F(field_name), function=SQLITE_CASEFOLD, output_field=CharField())
 
 
-def _for_display(products: QuerySet[Product]) -> QuerySet[Product]:
-    return (
-        products.select_related("category", "manufacturer", "country")
-        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("id", "slug", "name")))
-        .annotate(available=_available_expression())
-    )
+def _for_display(products: QuerySet[Product], *, with_names: bool = False) -> QuerySet[Product]:
+    """The columns every surface shows, with `available` and (on PostgreSQL) `tag_slugs`.
+
+    Tags come back as an array in the same row rather than a prefetch: no second query and
+    no Tag instances. Category paths for pricing come from the cached discount book, so the
+    category is not joined either.
+    """
+    products = products.annotate(available=_available_expression())
+    if connection.vendor == "postgresql":
+        slugs = Tag.objects.filter(products=OuterRef("pk")).order_by("name", "id").values("slug")
+        products = products.annotate(tag_slugs=ArraySubquery(slugs))
+    if with_names:
+        products = products.select_related("manufacturer", "country")
+    return products
+
+
+def _finish_display(products: list[Product]) -> list[Product]:
+    """Attach what the row could not carry: price quotes, and tag slugs off PostgreSQL."""
+    if products and connection.vendor != "postgresql":
+        slugs_of: dict[int, list[str]] = {product.pk: [] for product in products}
+        links = (
+            Product.tags.through.objects.filter(product_id__in=list(slugs_of))
+            .order_by("tag__name", "tag__id")
+            .values_list("product_id", "tag__slug")
+        )
+        for product_id, slug in links:
+            slugs_of[product_id].append(slug)
+        for product in products:
+            product.tag_slugs = slugs_of[product.pk]
+    quotes = product_quotes(products=products)
+    for product in products:
+        product.price_quote = quotes[product.pk]
+    return products
 
 
 def _available_expression() -> Greatest | Value:
     """Units available to sell (on hand − reserved), from the inventory app when it is installed.
 
-    A summing subquery rather than a join keeps one row per product, and keeps working if
-    stock ever becomes per-warehouse (several rows per product).
+    Stock is one row per product (a one-to-one), so this is a LEFT JOIN, not a subquery.
     """
     try:
-        stock_model = apps.get_model("inventory", "Stock")
+        apps.get_model("inventory", "Stock")
     except LookupError:
         return Value(0, output_field=IntegerField())
-    per_product = (
-        stock_model.objects.filter(product_id=OuterRef("pk"))
-        .order_by()
-        .values("product_id")
-        .annotate(units=Sum(F("on_hand") - F("reserved")))
-        .values("units")
-    )
-    # Never negative, even if a bad write left more reserved than on hand.
-    return Greatest(Coalesce(Subquery(per_product, output_field=IntegerField()), Value(0)), Value(0))
-
-
-def _attach_quotes(products: Sequence[Product]) -> None:
-    quotes = product_quotes(products=products)
-    for product in products:
-        product.price_quote = quotes[product.pk]
+    unreserved = F("stock__on_hand") - F("stock__reserved")
+    # Never negative, even if a bad write left more reserved than on hand; 0 without a row.
+    return Greatest(Coalesce(unreserved, Value(0)), Value(0), output_field=IntegerField())

@@ -95,7 +95,7 @@ def _selected(query: QueryDict, name: str) -> set[str]:
 
 
 def home_view(request: HttpRequest) -> HttpResponse:
-    newest = selectors.product_list(filters=ProductFilters(), page=1, limit=HOME_PRODUCTS)
+    newest = selectors.product_list(filters=ProductFilters(), page=1, limit=HOME_PRODUCTS, with_names=True)
     tree = category_tree()
     return render(
         request,
@@ -111,7 +111,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
 
 def catalog_view(request: HttpRequest) -> HttpResponse:
     filters, page, errors = parse_listing_query(request.GET)
-    result = selectors.product_list(filters=filters, page=page, limit=PAGE_SIZE)
+    result = selectors.product_list(filters=filters, page=page, limit=PAGE_SIZE, with_names=True)
     tree = category_tree()
     current_category = next(
         (node.category for node in tree if filters.category in (node.category.slug, str(node.category.pk))),
@@ -194,7 +194,7 @@ def favorite_ids(request: HttpRequest, products: list[Product]) -> set[int] | No
 
 def product_view(request: HttpRequest, slug: str) -> HttpResponse:
     try:
-        product = selectors.product_get_active(id_or_slug=slug)
+        product = selectors.product_get_active(id_or_slug=slug, with_names=True)
     except ProductNotFound as exc:
         raise Http404 from exc
     return product_page(request, product)

@@ -36,7 +36,7 @@ def _for_customer(*, user: User) -> QuerySet[Favorite]:
     return Favorite.objects.filter(user=user, product__is_active=True)
 
 
-def favorite_page_for_user(*, user: User, page: int, limit: int) -> FavoritePage:
+def favorite_page_for_user(*, user: User, page: int, limit: int, with_names: bool = False) -> FavoritePage:
     """Newest first. A fixed number of queries whatever `limit` is."""
     favorites = _for_customer(user=user)
     total = favorites.count()
@@ -48,7 +48,9 @@ def favorite_page_for_user(*, user: User, page: int, limit: int) -> FavoritePage
             offset : offset + limit
         ]
     )
-    products = product_list_by_ids(product_ids=[product_id for product_id, _created in rows])
+    products = product_list_by_ids(
+        product_ids=[product_id for product_id, _created in rows], with_names=with_names
+    )
     items = [
         FavoriteItem(product=products[product_id], created_at=created_at)
         for product_id, created_at in rows

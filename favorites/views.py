@@ -24,7 +24,9 @@ def is_favorite(*, user: User, product: Product) -> bool:
 
 @login_required
 def favorites_view(request: HttpRequest) -> HttpResponse:
-    page = selectors.favorite_page_for_user(user=request.user, page=page_number(request), limit=PAGE_SIZE)
+    page = selectors.favorite_page_for_user(
+        user=request.user, page=page_number(request), limit=PAGE_SIZE, with_names=True
+    )
     return render(
         request,
         "shop/account/favorites.html",

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -175,6 +175,7 @@ def reservation_create(
     lines: Sequence[ReservationItem | tuple[int, int]],
     order: Order | None = None,
     ttl_seconds: int | None,
+    order_is_new: bool = False,
 ) -> Reservation:
     """Reserve every line or none. Duplicate products are merged into one line.
 
@@ -183,24 +184,31 @@ def reservation_create(
     ProductNotFound (404), InvalidQuantity (400), ReservationExists (409) when the order
     already holds a live reservation. Runs inside the caller's transaction when there is
     one (order placement reserves in the transaction that creates the order).
+    `order_is_new`: the caller inserted `order` in this very transaction, so nobody else can
+    see it, lock it or have reserved for it; the lock, the existence check and the savepoint
+    are skipped (a failure here fails the whole placement anyway).
     """
     if ttl_seconds is not None and ttl_seconds <= 0:
         raise ValueError("ttl_seconds must be positive or None")
     requested = _merge_items(lines)
 
-    with transaction.atomic():
-        known = set(Product.objects.filter(pk__in=list(requested)).values_list("pk", flat=True))
-        unknown = [product_id for product_id in requested if product_id not in known]
-        if unknown:
-            raise ProductNotFound(
-                _("Unknown products: %(ids)s") % {"ids": ", ".join(map(str, unknown))},
-                extra={"productIds": [str(product_id) for product_id in unknown]},
-            )
-        _lock_order(order.pk if order is not None else None)
-        if order is not None and order.reservations.filter(status__in=LIVE_RESERVATION_STATUSES).exists():
-            raise ReservationExists()
+    with transaction.atomic(savepoint=not order_is_new):
+        if order is not None and not order_is_new:
+            _lock_order(order.pk)
+            if order.reservations.filter(status__in=LIVE_RESERVATION_STATUSES).exists():
+                raise ReservationExists()
 
         stocks = _lock_stocks(requested)
+        unstocked = [product_id for product_id in requested if product_id not in stocks]
+        if unstocked:
+            # A stock row exists only for a real product; only the others need looking up.
+            known = set(Product.objects.filter(pk__in=unstocked).values_list("pk", flat=True))
+            unknown = [product_id for product_id in unstocked if product_id not in known]
+            if unknown:
+                raise ProductNotFound(
+                    _("Unknown products: %(ids)s") % {"ids": ", ".join(map(str, unknown))},
+                    extra={"productIds": [str(product_id) for product_id in unknown]},
+                )
         short = []
         for product_id, quantity in requested.items():
             stock = stocks.get(product_id)
@@ -221,13 +229,7 @@ def reservation_create(
             )
 
         now = timezone.now()
-        for product_id, quantity in requested.items():
-            updated = Stock.objects.filter(
-                pk=stocks[product_id].pk, on_hand__gte=F("reserved") + quantity
-            ).update(reserved=F("reserved") + quantity, updated_at=now)
-            if updated != 1:  # impossible while the row is locked; never oversell quietly
-                raise IntegrityError(f"stock of product {product_id} changed under its lock")
-
+        _reserve_units(stocks=stocks, requested=requested, now=now)
         reservation = Reservation.objects.create(
             order=order,
             status=ReservationStatus.ACTIVE,
@@ -249,6 +251,20 @@ def reservation_create(
             for product_id, quantity in requested.items()
         )
     return reservation
+
+
+def _reserve_units(*, stocks: dict[int, Stock], requested: dict[int, int], now: datetime) -> None:
+    """Raise `reserved` on every locked stock row in one UPDATE, each row guarded by its invariant."""
+    guard = Q()
+    increment = Case(
+        *(When(pk=stocks[product_id].pk, then=Value(quantity)) for product_id, quantity in requested.items()),
+        output_field=IntegerField(),
+    )
+    for product_id, quantity in requested.items():
+        guard |= Q(pk=stocks[product_id].pk, on_hand__gte=F("reserved") + quantity)
+    updated = Stock.objects.filter(guard).update(reserved=F("reserved") + increment, updated_at=now)
+    if updated != len(requested):  # impossible while the rows are locked; never oversell quietly
+        raise IntegrityError("stock changed under its lock")
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from catalog.pricing import money, money_number
-from catalog.selectors import product_list_by_ids
+from catalog.selectors import product_list_for_order
 from inventory import services as inventory
 from inventory.models import Reservation, ReservationStatus
 from inventory.selectors import reservation_live_for_order
@@ -69,6 +69,8 @@ class DeliveryAddress:
 class Placement:
     order: Order
     created: bool
+    # The lines just written (a replay leaves them to be read from the order).
+    lines: list[OrderLine] | None = None
 
 
 def _idempotency_scope(*, customer: User | None, client_id: str) -> str:
@@ -97,7 +99,7 @@ def _validate_options(product_options: dict[str, list], chosen: dict[str, Any]) 
 
 def _priced_lines(items: Sequence[OrderItemInput]) -> list[OrderLine]:
     """Check every item against the catalog and build the line snapshots (unsaved)."""
-    products = product_list_by_ids(product_ids=[item.product_id for item in items])
+    products = product_list_for_order(product_ids=[item.product_id for item in items])
     problems: list[str] = []
     changed: list[dict[str, Any]] = []
     lines: list[OrderLine] = []
@@ -230,7 +232,8 @@ def order_place(
                 items_total=items_total,
                 delivery_fee=delivery_fee,
                 total=items_total + delivery_fee,
-                status=OrderStatus.NEW,
+                # Placed and reserved in one transaction: nobody ever sees it `new`.
+                status=OrderStatus.RESERVED,
                 idempotency_scope=scope,
                 idempotency_key=key,
                 request_fingerprint=fingerprint,
@@ -239,13 +242,22 @@ def order_place(
             for line in lines:
                 line.order = order
             OrderLine.objects.bulk_create(lines)
-            _event(order, from_status="", to_status=OrderStatus.NEW, source=source, actor=customer)
             inventory.reservation_create(
                 lines=[(line.product_id, line.quantity) for line in lines],
                 order=order,
                 ttl_seconds=inventory.reservation_ttl_for(payment_method=payment_method),
+                order_is_new=True,
             )
-            _move(order, to_status=OrderStatus.RESERVED, source=source, actor=customer)
+            # The history still shows both steps: created, then reserved.
+            OrderEvent.objects.bulk_create(
+                OrderEvent(
+                    order=order, from_status=from_status, to_status=to_status, source=source, actor=customer
+                )
+                for from_status, to_status in (("", OrderStatus.NEW), (OrderStatus.NEW, OrderStatus.RESERVED))
+            )
+            order_status_changed.send(
+                sender=Order, order=order, from_status=OrderStatus.NEW, to_status=OrderStatus.RESERVED
+            )
     except IntegrityError:
         if not key:
             raise
@@ -254,7 +266,7 @@ def order_place(
         if replay is None:
             raise
         return Placement(order=replay, created=False)
-    return Placement(order=order, created=True)
+    return Placement(order=order, created=True, lines=lines)
 
 
 def _idempotent_replay(*, scope: str, key: str, fingerprint: str) -> Order | None:

@@ -80,7 +80,7 @@ class ProductOutput(serializers.Serializer):
             "categoryId": _str_id(product.category_id),
             "manufacturerId": _str_id(product.manufacturer_id),
             "countryId": _str_id(product.country_id),
-            "tags": [tag.slug for tag in product.tags.all()],
+            "tags": product.tag_slugs,
             "options": product.options,
             "unit": product.unit,
             "attributes": product.attributes,

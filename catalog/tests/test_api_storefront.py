@@ -2,6 +2,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from catalog.models import DiscountType
 from catalog.services import product_prices_refresh
@@ -506,7 +507,8 @@ def test_a_repeated_listing_reuses_its_total_and_a_new_product_shows_at_once(
     ProductFactory()
     assert api_client.get("/products").json()["total"] == 1
 
-    with django_assert_num_queries(2):  # page + tags: the total comes from the cache
+    # The total comes from the cache: the page alone (tags ride in its rows on PostgreSQL).
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):
         assert api_client.get("/products", {"sort": "price"}).json()["total"] == 1
 
     ProductFactory()

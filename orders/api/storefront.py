@@ -137,12 +137,14 @@ class OrderOutput(serializers.Serializer):
     updatedAt = serializers.DateTimeField()
 
     def to_representation(self, order: Order) -> dict[str, Any]:
+        # A fresh placement hands over the lines it just wrote: no need to read them back.
+        lines = self.context.get("placed_lines") or order.lines.all()
         body = {
             "_id": str(order.pk),
             "phone": order.phone,
             "clientId": order.client_id,
             "customerId": _optional_id(order.customer_id),
-            "items": [OrderItemOutput().to_representation(line) for line in order.lines.all()],
+            "items": [OrderItemOutput().to_representation(line) for line in lines],
             "itemsTotal": money_number(order.items_total),
             "deliveryFee": money_number(order.delivery_fee),
             "total": money_number(order.total),
@@ -214,7 +216,8 @@ class PlaceOrderView(APIView):
             idempotency_key=key,
             language=translation.get_language() or "uk",
         )
-        return Response(OrderOutput(placement.order).data, status=status.HTTP_201_CREATED)
+        output = OrderOutput(placement.order, context={"placed_lines": placement.lines})
+        return Response(output.data, status=status.HTTP_201_CREATED)
 
 
 class GuestHistoryQuery(serializers.Serializer):

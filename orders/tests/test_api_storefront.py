@@ -385,6 +385,36 @@ class TestHistory:
         assert len(small.json()["items"]) == 2
         assert len(large.json()["items"]) == 12
 
+    def test_placing_an_order_runs_a_fixed_set_of_statements_whatever_the_number_of_lines(
+        self, api_client, django_assert_max_num_queries
+    ):
+        products = [stocked_product(on_hand=10) for _ in range(6)]
+        api_client.get("/products")  # the discount book is cached from here on
+
+        # The idempotency probe and the products, then in the transaction (a savepoint pair
+        # here, inside the test's own transaction): the order, its lines, the stock lock, one
+        # stock UPDATE, the reservation, its lines, the movements, the events, the notification.
+        with django_assert_max_num_queries(13):
+            three = api_client.post(
+                "/orders",
+                order_body(*[storefront_item(p) for p in products[:3]]),
+                HTTP_X_IDEMPOTENCY_KEY="three-lines",
+            )
+        with django_assert_max_num_queries(13):
+            six = api_client.post(
+                "/orders", order_body(*[storefront_item(p) for p in products]), HTTP_X_IDEMPOTENCY_KEY="six"
+            )
+
+        assert (three.status_code, six.status_code) == (201, 201)
+        assert len(six.json()["items"]) == 6
+        assert [stock.reserved for stock in Stock.objects.order_by("product_id")] == [2, 2, 2, 1, 1, 1]
+        order = Order.objects.get(pk=six.json()["_id"])
+        assert order.status == OrderStatus.RESERVED
+        assert list(order.events.order_by("id").values_list("from_status", "to_status")) == [
+            ("", OrderStatus.NEW),
+            (OrderStatus.NEW, OrderStatus.RESERVED),
+        ]
+
     @pytest.mark.parametrize("query", [{"limit": 0}, {"limit": 101}, {"page": 0}, {"limit": "x"}])
     def test_my_orders_bad_paging_is_400(self, customer_client, query):
         assert_error(customer_client.get("/me/orders", query), 400, "validation")
