@@ -11,6 +11,7 @@ of queries whatever the page size: on PostgreSQL one, plus the total when it is 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -72,11 +73,16 @@ class ProductPage:
     total: int
 
 
+# From this many skipped rows on, a page is found by id first (see product_list).
+DEEP_PAGE_OFFSET = 200
+
+
 def product_list(*, filters: ProductFilters, page: int, limit: int, with_names: bool = False) -> ProductPage:
     """One page of active products: the total (cached per filter set), page rows, tags."""
-    products = _product_filter(Product.objects.filter(is_active=True), filters=filters)
-    if products is None:
+    conditions = _listing_conditions(filters)
+    if conditions is None:
         return ProductPage(items=[], page=page, limit=limit, total=0)
+    products = Product.objects.filter(*conditions, is_active=True)
     # The sort never changes the total; everything else in the filters does.
     filter_key = repr(dataclasses.replace(filters, sort=""))
     total = listing_total(filter_key=filter_key, count=products.count)
@@ -84,8 +90,16 @@ def product_list(*, filters: ProductFilters, page: int, limit: int, with_names: 
     # Checked before the page query: an absurd `page` never reaches the database as an OFFSET.
     if offset >= total:
         return ProductPage(items=[], page=page, limit=limit, total=total)
-    page_rows = _for_display(products, with_names=with_names).order_by(*PRODUCT_SORTS[filters.sort])
-    items = _finish_display(list(page_rows[offset : offset + limit]))
+    ordering = PRODUCT_SORTS[filters.sort]
+    displayed = _displayed(with_names=with_names)
+    if offset < DEEP_PAGE_OFFSET:
+        page_rows = displayed.filter(*conditions, is_active=True).order_by(*ordering)[offset : offset + limit]
+    else:
+        # OFFSET makes PostgreSQL build every skipped row in full (stock join, tags array);
+        # the page's ids come from the sort's index alone, then only those rows are built.
+        page_ids = list(products.order_by(*ordering).values_list("pk", flat=True)[offset : offset + limit])
+        page_rows = displayed.filter(pk__in=page_ids).order_by(*ordering)
+    items = _finish_display(list(page_rows))
     return ProductPage(items=items, page=page, limit=limit, total=total)
 
 
@@ -94,7 +108,7 @@ def product_get_active(*, id_or_slug: str, with_names: bool = False) -> Product:
     lookup = Q(slug=id_or_slug)
     if (pk := _as_db_id(id_or_slug)) is not None:
         lookup |= Q(pk=pk)
-    candidates = list(_for_display(Product.objects.filter(lookup, is_active=True), with_names=with_names))
+    candidates = list(_displayed(with_names=with_names).filter(lookup, is_active=True))
     # An id wins over a slug that happens to look like one.
     candidates.sort(key=lambda product: str(product.pk) != id_or_slug)
     if not candidates:
@@ -106,7 +120,7 @@ def product_get(*, product_id: int) -> Product:
     """A product by id, active or not (the v1 API shows `isActive`); ProductNotFound otherwise."""
     if not 0 < product_id <= MAX_DB_ID:
         raise ProductNotFound()
-    found = list(_for_display(Product.objects.filter(pk=product_id)))
+    found = list(_displayed().filter(pk=product_id))
     if not found:
         raise ProductNotFound()
     return _finish_display(found)[0]
@@ -134,10 +148,10 @@ def product_list_by_ids(
     ids = sorted({int(pk) for pk in product_ids if 0 < int(pk) <= MAX_DB_ID})
     if not ids:
         return {}
-    products = Product.objects.filter(pk__in=ids)
+    products = _displayed(with_names=with_names).filter(pk__in=ids)
     if active_only:
         products = products.filter(is_active=True)
-    items = _finish_display(list(_for_display(products, with_names=with_names)))
+    items = _finish_display(list(products))
     return {product.pk: product for product in items}
 
 
@@ -182,30 +196,31 @@ def country_list_active() -> QuerySet[Country]:
 # --- building blocks -------------------------------------------------------------------------
 
 
-def _product_filter(products: QuerySet[Product], *, filters: ProductFilters) -> QuerySet[Product] | None:
-    """Apply the listing filters; None when the answer is known to be empty (unknown category)."""
+def _listing_conditions(filters: ProductFilters) -> list[Q] | None:
+    """The listing filters as conditions; None when the answer is known to be empty (unknown category)."""
+    conditions: list[Q] = []
     if filters.q:
-        products = products.filter(_search_q(filters.q))
+        conditions.append(_search_q(filters.q))
     if filters.category:
         category_ids = _category_subtree_ids(filters.category)
         if not category_ids:
             return None
         # A literal id list (categories are few) lets PostgreSQL use the partial
         # (category_id) WHERE is_active index for both the count and the page.
-        products = products.filter(category_id__in=category_ids)
+        conditions.append(Q(category_id__in=category_ids))
     if filters.manufacturer_ids:
-        products = products.filter(manufacturer_id__in=filters.manufacturer_ids)
+        conditions.append(Q(manufacturer_id__in=filters.manufacturer_ids))
     if filters.country_ids:
-        products = products.filter(country_id__in=filters.country_ids)
+        conditions.append(Q(country_id__in=filters.country_ids))
     if filters.tags:
         # A product with any of the tags; EXISTS keeps one row per product without DISTINCT.
         tagged = Product.tags.through.objects.filter(product_id=OuterRef("pk"), tag__slug__in=filters.tags)
-        products = products.filter(Exists(tagged))
+        conditions.append(Q(Exists(tagged)))
     if filters.price_from is not None:
-        products = products.filter(final_price__gte=filters.price_from)
+        conditions.append(Q(final_price__gte=filters.price_from))
     if filters.price_to is not None:
-        products = products.filter(final_price__lte=filters.price_to)
-    return products
+        conditions.append(Q(final_price__lte=filters.price_to))
+    return conditions
 
 
 def _category_subtree_ids(id_or_slug: str) -> list[int]:
@@ -249,15 +264,22 @@ def _casefold(field_name: str) -> Func:
     return Func(F(field_name), function=SQLITE_CASEFOLD, output_field=CharField())
 
 
-def _for_display(products: QuerySet[Product], *, with_names: bool = False) -> QuerySet[Product]:
-    """The columns every surface shows, with `available` and (on PostgreSQL) `tag_slugs`.
+def _displayed(*, with_names: bool = False) -> QuerySet[Product]:
+    """Products with the columns every surface shows, `available` and (on PostgreSQL) `tag_slugs`.
 
     Tags come back as an array in the same row rather than a prefetch: no second query and
     no Tag instances. Category paths for pricing come from the cached discount book, so the
     category is not joined either.
     """
-    products = products.annotate(available=_available_expression())
-    if connection.vendor == "postgresql":
+    return _displayed_base(connection.vendor, with_names)
+
+
+@functools.cache
+def _displayed_base(vendor: str, with_names: bool) -> QuerySet[Product]:
+    # Built once per process and never evaluated itself: every caller filters a clone.
+    # Resolving these annotations cost a fifth of a product detail request (bench/README.md).
+    products = Product.objects.annotate(available=_available_expression())
+    if vendor == "postgresql":
         slugs = Tag.objects.filter(products=OuterRef("pk")).order_by("name", "id").values("slug")
         products = products.annotate(tag_slugs=ArraySubquery(slugs))
     if with_names:

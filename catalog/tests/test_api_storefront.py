@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from catalog import selectors
 from catalog.models import DiscountType
 from catalog.services import product_prices_refresh
 from catalog.tests.factories import (
@@ -390,6 +391,30 @@ def test_listing_runs_the_same_number_of_queries_for_5_or_50_items(api_client, d
     with django_assert_max_num_queries(4):
         response = api_client.get("/products", {"limit": 50, "category": category.parent.slug, "q": "Товар"})
     assert len(response.json()["items"]) == 50
+
+
+@pytest.mark.parametrize("sort", ["-createdAt", "price", "-price", "title"])
+def test_deep_pages_found_by_id_first_continue_the_shallow_ones_exactly(
+    api_client, monkeypatch, sort, django_assert_max_num_queries
+):
+    tag = TagFactory()
+    for index in range(13):
+        # Equal prices and titles in pairs: the id tie-break must hold on both paths.
+        ProductFactory(price=Decimal(100 + index // 2), title=f"Товар {index // 2:02}", tags=[tag])
+    everything = [
+        item["id"] for item in api_client.get("/products", {"sort": sort, "limit": 100}).json()["items"]
+    ]
+    monkeypatch.setattr(selectors, "DEEP_PAGE_OFFSET", 4)  # pages from the third on go by id first
+
+    pages = [
+        api_client.get("/products", {"sort": sort, "limit": 2, "page": page}).json() for page in range(1, 8)
+    ]
+
+    assert [item["id"] for page in pages for item in page["items"]] == everything
+    assert pages[4]["items"][0]["tags"] == [tag.slug]
+    assert all(page["total"] == 13 for page in pages)
+    with django_assert_max_num_queries(2 if connection.vendor == "postgresql" else 3):  # ids, rows (+ tags)
+        api_client.get("/products", {"sort": sort, "limit": 2, "page": 5})
 
 
 # --- one product ------------------------------------------------------------------------------------------

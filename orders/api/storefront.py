@@ -103,20 +103,25 @@ class OrderItemOutput(serializers.Serializer):
     discountsApplied = serializers.ListField(child=serializers.DictField())
 
     def to_representation(self, line: OrderLine) -> dict[str, Any]:
-        item = {
-            "productId": str(line.product_id),
-            "sku": line.sku,
-            "quantity": line.quantity,
-            "price": money_number(line.price),
-            "priceOriginal": money_number(line.price_original),
-            "title": line.title,
-            "options": line.options,
-            "manufacturerId": _optional_id(line.manufacturer_id_snapshot),
-            "countryId": _optional_id(line.country_id_snapshot),
-            "unit": line.unit or None,
-            "discountsApplied": line.discounts_applied,
-        }
-        return {key: value for key, value in item.items() if value is not None}
+        return _line_json(line)
+
+
+def _line_json(line: OrderLine) -> dict[str, Any]:
+    """An order line as the SPA shows it (a plain function: it runs for every line of every page)."""
+    item = {
+        "productId": str(line.product_id),
+        "sku": line.sku,
+        "quantity": line.quantity,
+        "price": money_number(line.price),
+        "priceOriginal": money_number(line.price_original),
+        "title": line.title,
+        "options": line.options,
+        "manufacturerId": _optional_id(line.manufacturer_id_snapshot),
+        "countryId": _optional_id(line.country_id_snapshot),
+        "unit": line.unit or None,
+        "discountsApplied": line.discounts_applied,
+    }
+    return {key: value for key, value in item.items() if value is not None}
 
 
 class OrderOutput(serializers.Serializer):
@@ -144,7 +149,7 @@ class OrderOutput(serializers.Serializer):
             "phone": order.phone,
             "clientId": order.client_id,
             "customerId": _optional_id(order.customer_id),
-            "items": [OrderItemOutput().to_representation(line) for line in lines],
+            "items": [_line_json(line) for line in lines],
             "itemsTotal": money_number(order.items_total),
             "deliveryFee": money_number(order.delivery_fee),
             "total": money_number(order.total),
