@@ -1,4 +1,4 @@
-"""What the catalog keeps in the cache besides the discount book: listing totals.
+"""What the catalog keeps in the cache besides the discount book: listing totals, categories.
 
 An exact `count(*)` over a 100k-product catalog is most of a listing's database time
 (bench/EXPLAIN.md), and the same filter sets are counted over and over. Totals are cached
@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.core.cache import cache
 
@@ -41,3 +42,22 @@ def listing_total(*, filter_key: str, count: Callable[[], int]) -> int:
         total = count()
         cache.set(key, total, timeout=LISTING_TOTAL_SECONDS)
     return total
+
+
+# The category tree is read by every category-filtered listing and every page (the menu), and
+# changes a few times a month: the whole table is cached and dropped on any category write.
+CATEGORIES_KEY = "catalog:categories"
+CATEGORIES_SECONDS = 300
+
+
+def categories_cached(*, load: Callable[[], list[Any]]) -> list[Any]:
+    """Every category (from the cache, else `load()`, then cached)."""
+    categories = cache.get(CATEGORIES_KEY)
+    if categories is None:
+        categories = load()
+        cache.set(CATEGORIES_KEY, categories, timeout=CATEGORIES_SECONDS)
+    return categories
+
+
+def categories_changed() -> None:
+    cache.delete(CATEGORIES_KEY)

@@ -28,14 +28,13 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
 from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import Contains
 
 from catalog.apps import SQLITE_CASEFOLD
-from catalog.caching import listing_total
+from catalog.caching import categories_cached, listing_total
 from catalog.exceptions import ProductNotFound
 from catalog.models import Category, Country, Manufacturer, Product, Tag
 from catalog.pricing import product_quotes
@@ -177,8 +176,13 @@ def product_list_for_order(*, product_ids: Iterable[int]) -> dict[int, Product]:
     return {product.pk: product for product in items}
 
 
-def category_list_active() -> QuerySet[Category]:
-    return Category.objects.filter(is_active=True).order_by("position", "name", "id")
+def category_list_active() -> list[Category]:
+    """Active categories by position, then name (from the cached tree: no query when warm)."""
+    return [category for category in _categories() if category.is_active]
+
+
+def _categories() -> list[Category]:
+    return categories_cached(load=lambda: list(Category.objects.order_by("position", "name", "id")))
 
 
 def tag_list() -> QuerySet[Tag]:
@@ -224,14 +228,14 @@ def _listing_conditions(filters: ProductFilters) -> list[Q] | None:
 
 
 def _category_subtree_ids(id_or_slug: str) -> list[int]:
-    """The category (by id or slug) and all below it, in one query; [] if there is none."""
-    lookup = Q(slug=id_or_slug)
-    if (pk := _as_db_id(id_or_slug)) is not None:
-        lookup |= Q(pk=pk)
-    root_path = Category.objects.filter(lookup).order_by("id").values("path")[:1]
-    return list(
-        Category.objects.filter(path__startswith=Subquery(root_path)).order_by().values_list("id", flat=True)
-    )
+    """The category (by id or slug) and all below it, from the cached tree; [] if there is none."""
+    pk = _as_db_id(id_or_slug)
+    categories = _categories()
+    roots = [category for category in categories if category.slug == id_or_slug or category.pk == pk]
+    if not roots:
+        return []
+    root_path = min(roots, key=lambda category: category.pk).path
+    return sorted(category.pk for category in categories if category.path.startswith(root_path))
 
 
 def _as_db_id(text: str) -> int | None:

@@ -496,6 +496,36 @@ def test_categories_lists_active_categories_with_parent_ids(api_client):
     ]
 
 
+def test_the_category_tree_is_cached_and_every_category_write_shows_at_once(
+    api_client, django_assert_num_queries
+):
+    dental = CategoryFactory(slug="dental", position=1)
+    fillings = CategoryFactory(slug="fillings", parent=dental, position=2)
+    ProductFactory(category=fillings)
+    assert [c["slug"] for c in api_client.get("/categories").json()] == ["dental", "fillings"]
+
+    with django_assert_num_queries(0):
+        assert api_client.get("/categories").status_code == 200
+
+    implants = CategoryFactory(slug="implants", parent=dental, position=3)
+    ProductFactory(category=implants)
+    assert [c["slug"] for c in api_client.get("/categories").json()] == ["dental", "fillings", "implants"]
+    assert api_client.get("/products", {"category": "dental"}).json()["total"] == 2
+
+    fillings.parent = None
+    fillings.save()
+    assert api_client.get("/products", {"category": "dental"}).json()["total"] == 1
+    assert api_client.get("/products", {"category": "fillings"}).json()["total"] == 1
+
+    implants.is_active = False
+    implants.save()
+    assert [c["slug"] for c in api_client.get("/categories").json()] == ["dental", "fillings"]
+
+    fillings.delete()
+    assert [c["slug"] for c in api_client.get("/categories").json()] == ["dental"]
+    assert api_client.get("/products", {"category": "fillings"}).json()["total"] == 0
+
+
 def test_manufacturers_lists_active_manufacturers(api_client):
     maker = ManufacturerFactory(slug="gc", name="GC")
     ManufacturerFactory(is_active=False)
