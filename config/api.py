@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from django.db.models import QuerySet
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
@@ -40,6 +42,19 @@ class PageQuery(serializers.Serializer):
         query = cls(data=request.query_params)
         query.is_valid(raise_exception=True)
         return query.validated_data["page"], query.validated_data["limit"]
+
+
+def page_of(rows: QuerySet[Any], *, page: int, limit: int) -> tuple[Sequence[Any], int]:
+    """One page of `rows` and the total, counting only when the page cannot tell it.
+
+    A page shorter than `limit` that has rows (or is the first) is the last one, so the total
+    is its offset plus its length: most customers' first page needs no `count()`.
+    """
+    offset = (page - 1) * limit
+    items = list(rows[offset : offset + limit])
+    if len(items) < limit and (items or page == 1):
+        return items, offset + len(items)
+    return items, rows.count()
 
 
 class LimitOffsetQuery(serializers.Serializer):

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.api.common import CountryField, PhoneField
 from catalog.pricing import money_number
-from config.api import PageQuery, iso_utc
+from config.api import PageQuery, iso_utc, page_of
 from orders import selectors, services
 from orders.models import Order, OrderLine, PaymentMethod
 
@@ -250,12 +250,7 @@ class MyOrdersView(APIView):
     def get(self, request: Request) -> Response:
         page, limit = PageQuery.parse(request)
         orders = selectors.order_list_for_customer(customer=request.user)
-        start = (page - 1) * limit
+        items, total = page_of(orders, page=page, limit=limit)
         return Response(
-            {
-                "items": OrderOutput(orders[start : start + limit], many=True).data,
-                "page": page,
-                "limit": limit,
-                "total": orders.count(),
-            }
+            {"items": OrderOutput(items, many=True).data, "page": page, "limit": limit, "total": total}
         )

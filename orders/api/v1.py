@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from accounts.api.common import CountryField, PhoneField
 from catalog.pricing import money_number
-from config.api import IsoUtcField, PageQuery, iso_utc
+from config.api import IsoUtcField, PageQuery, iso_utc, page_of
 from inventory.selectors import reservation_live_for_order
 from orders import selectors, services
 from orders.api.storefront import IDEMPOTENCY_HEADER, idempotency_key_from
@@ -227,14 +227,9 @@ class MyOrdersView(APIView):
         orders = selectors.order_list_for_customer(
             customer=request.user, status=query.validated_data.get("status")
         )
-        start = (page - 1) * limit
+        items, total = page_of(orders, page=page, limit=limit)
         return Response(
-            {
-                "items": OrderSummaryOutput(orders[start : start + limit], many=True).data,
-                "page": page,
-                "limit": limit,
-                "total": orders.count(),
-            }
+            {"items": OrderSummaryOutput(items, many=True).data, "page": page, "limit": limit, "total": total}
         )
 
 

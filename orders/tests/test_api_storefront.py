@@ -415,6 +415,24 @@ class TestHistory:
             (OrderStatus.NEW, OrderStatus.RESERVED),
         ]
 
+    def test_my_orders_total_is_exact_on_every_page_and_a_short_first_page_needs_no_count(
+        self, customer_client, django_assert_max_num_queries
+    ):
+        product = stocked_product(on_hand=100)
+        for _ in range(3):
+            customer_client.post("/orders", order_body(storefront_item(product)))
+
+        def total(**query) -> tuple[int, int]:
+            body = customer_client.get("/me/orders", query).json()
+            return len(body["items"]), body["total"]
+
+        assert total(limit=2, page=1) == (2, 3)  # full page: counted
+        assert total(limit=2, page=2) == (1, 3)  # short page: offset + rows
+        assert total(limit=2, page=3) == (0, 3)  # past the end: counted
+        # the user, the orders, their lines: no count
+        with django_assert_max_num_queries(3):
+            assert total(limit=5, page=1) == (3, 3)
+
     @pytest.mark.parametrize("query", [{"limit": 0}, {"limit": 101}, {"page": 0}, {"limit": "x"}])
     def test_my_orders_bad_paging_is_400(self, customer_client, query):
         assert_error(customer_client.get("/me/orders", query), 400, "validation")
