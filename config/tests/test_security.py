@@ -6,11 +6,13 @@ from __future__ import annotations
 import base64
 import json
 import logging
+from datetime import timedelta
 
 import jwt
 import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from accounts.services import tokens_issue
 from accounts.tests.factories import PASSWORD, AddressFactory, UserFactory
@@ -60,6 +62,24 @@ class TestForgedTokens:
         api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_issue(user=customer).refresh_token}")
 
         assert_401(api_client.get("/me"))
+
+    def test_an_access_token_is_401_from_the_second_it_expires(self, api_client, customer, time_machine):
+        time_machine.move_to("2026-03-01 10:00:00+00:00", tick=False)
+        api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_issue(user=customer).access_token}")
+        lifetime = settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"]
+
+        time_machine.shift(lifetime - timedelta(seconds=1))
+        assert api_client.get("/me").status_code == 200
+        time_machine.shift(timedelta(seconds=2))
+        assert_401(api_client.get("/me"))
+
+    def test_an_expired_refresh_token_is_401_and_spends_nothing(self, api_client, customer, time_machine):
+        time_machine.move_to("2026-03-01 10:00:00+00:00", tick=False)
+        refresh = tokens_issue(user=customer).refresh_token
+        time_machine.shift(settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"] + timedelta(seconds=1))
+
+        assert_401(api_client.post("/auth/refresh", {"refreshToken": refresh}))
+        assert not BlacklistedToken.objects.exists()
 
     def test_an_access_token_dies_with_a_password_change(self, api_client, customer):
         token = tokens_issue(user=customer).access_token
