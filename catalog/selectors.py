@@ -97,7 +97,7 @@ def product_list(*, filters: ProductFilters, page: int, limit: int, with_names: 
         # OFFSET makes PostgreSQL build every skipped row in full (stock join, tags array);
         # the page's ids come from the sort's index alone, then only those rows are built.
         page_ids = list(products.order_by(*ordering).values_list("pk", flat=True)[offset : offset + limit])
-        page_rows = displayed.filter(pk__in=page_ids).order_by(*ordering)
+        page_rows = displayed.filter(pk__in=page_ids, is_active=True).order_by(*ordering)
     items = _finish_display(list(page_rows))
     return ProductPage(items=items, page=page, limit=limit, total=total)
 
