@@ -47,7 +47,7 @@ def listing_total(*, filter_key: str, count: Callable[[], int]) -> int:
 # The category tree is read by every category-filtered listing and every page (the menu), and
 # changes a few times a month: the whole table is cached and dropped on any category write.
 CATEGORIES_KEY = "catalog:categories"
-CATEGORIES_SECONDS = 300
+CATEGORIES_SECONDS = 60
 
 
 def categories_cached(*, load: Callable[[], list[Any]]) -> list[Any]:

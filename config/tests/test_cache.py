@@ -24,3 +24,20 @@ def test_one_redis_client_serves_every_call_and_values_round_trip(redis_cache):
     assert redis_cache.add("config:test:shared-client", "other") is False
     assert redis_cache.delete("config:test:shared-client") is True
     assert redis_cache.get("config:test:shared-client") is None
+
+
+def test_an_unreachable_redis_is_an_empty_cache_except_for_incr():
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from config.cache import RedisCache
+
+    dead = RedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 1}})
+
+    assert dead.get("k", "fallback") == "fallback"
+    assert dead.get_many(["k", "j"]) == {}
+    assert dead.add("k", 1) is False
+    assert dead.set("k", 1) is None
+    assert dead.set_many({"k": 1, "j": 2}) == ["k", "j"]
+    assert dead.delete("k") is False
+    with pytest.raises(RedisConnectionError):
+        dead.incr("k")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.core.cache import caches
 from django.db import connection, connections
@@ -10,6 +12,7 @@ from django.urls import path
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from catalog.tests.factories import CategoryFactory, DiscountFactory
 from notifications.models import Notification, NotificationStatus
 from notifications.tests.brokers import DEAD_BROKER_URL, broker
 from orders.models import Order
@@ -44,9 +47,7 @@ urlpatterns = [path("api/v1/dropped", DroppedConnectionView.as_view())]
 @pytest.fixture
 def redis_down(settings):
     """The cache (rate-limit counters) points at a port where nothing listens."""
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": DEAD_REDIS}
-    }
+    settings.CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": DEAD_REDIS}}
     yield
     caches["default"].close()
 
@@ -65,6 +66,34 @@ def test_with_redis_down_rate_limited_login_still_answers_fail_open(api_client, 
 
     assert response.status_code == 201
     assert response.json()["customer"]["id"] == str(customer.pk)
+
+
+@pytest.mark.django_db
+def test_with_redis_down_the_catalog_and_checkout_answer_from_the_database(api_client, redis_down, caplog):
+    category = CategoryFactory(slug="dental")
+    product = stocked_product(on_hand=3, price="100.00", category=category)
+    DiscountFactory(categories=[category], value=Decimal("10"))
+
+    listing = api_client.get("/products", {"category": "dental"})
+    detail = api_client.get(f"/products/{product.slug}")
+    categories = api_client.get("/categories")
+    placed = api_client.post(
+        "/orders",
+        {"phone": "0971112233", "clientId": "c", "items": [storefront_item(product, price=90)]},
+        HTTP_X_IDEMPOTENCY_KEY="redis-down",
+    )
+
+    assert (listing.status_code, detail.status_code, categories.status_code) == (200, 200, 200)
+    assert listing.json()["total"] == 1
+    assert listing.json()["items"][0]["price"] == 90
+    assert detail.json()["available"] == 3
+    assert [item["slug"] for item in categories.json()] == ["dental"]
+    assert placed.status_code == 201, placed.content
+    assert Order.objects.get().total == Decimal("90.00")
+    # Logged once, not once per cache call.
+    assert [r.message for r in caplog.records if r.name == "config.cache"] == [
+        "cache unavailable, answering without it: ConnectionError"
+    ]
 
 
 @pytest.mark.django_db
