@@ -313,6 +313,17 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # The safety nets for work whose task was never published (broker down) or was lost.
+    "notifications-requeue-stuck": {
+        "task": "notifications.tasks.requeue_stuck_notifications",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "payments-refund-owed": {
+        "task": "payments.tasks.refund_owed_payments",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
 }
 
 # --- Logging -----------------------------------------------------------------------------

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.db.models import Count, F, Q
+
 from accounts.models import User
+from orders.models import OrderStatus
 from payments.exceptions import PaymentNotFound, RefundNotFound
-from payments.models import Payment, Refund
+from payments.models import Payment, PaymentStatus, Refund, RefundStatus
 
 
 def payment_get_for_user(*, payment_id: int, user: User) -> Payment:
@@ -28,3 +33,23 @@ def refund_get_for_user(*, refund_id: int, user: User) -> Refund:
 def payment_latest_for_order(*, order_id: int) -> Payment | None:
     """The order's most recent payment attempt (the one that decides its state), if any."""
     return Payment.objects.filter(order_id=order_id).order_by("-created_at", "-id").first()
+
+
+def payment_ids_owed_refund(*, cancelled_before: datetime, max_failed_refunds: int, limit: int) -> list[int]:
+    """Paid payments of orders cancelled before `cancelled_before` that still hold money.
+
+    A refund in flight has already reserved its amount in `refunded_amount`, so it never
+    shows here; payments whose refunds failed `max_failed_refunds` times are left to staff.
+    """
+    return list(
+        Payment.objects.filter(
+            order__status=OrderStatus.CANCELLED,
+            order__updated_at__lt=cancelled_before,
+            status__in=(PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED),
+            refunded_amount__lt=F("amount"),
+        )
+        .annotate(failed_refunds=Count("refunds", filter=Q(refunds__status=RefundStatus.FAILED)))
+        .filter(failed_refunds__lt=max_failed_refunds)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )

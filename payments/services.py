@@ -10,15 +10,19 @@ the order.
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from accounts.models import User
 from orders import services as orders
 from orders.models import CancelReason, Order, OrderStatus
+from payments import selectors
 from payments.exceptions import (
     AmountMismatch,
     PaymentNotAllowed,
@@ -275,16 +279,59 @@ def refund_remaining(*, payment_id: int, reason: str) -> Refund | None:
     payment = Payment.objects.filter(pk=payment_id).first()
     if payment is None or payment.status not in REFUNDABLE or payment.refunded_amount >= payment.amount:
         return None
-    return refund_create(payment_id=payment_id, reason=reason)
+    try:
+        return refund_create(payment_id=payment_id, reason=reason)
+    except (RefundNotAllowed, RefundTooLarge):
+        # Another refund took what was left between the check above and the row lock.
+        return None
 
 
 def refunds_schedule_for_order(*, order_id: int) -> int:
     """After commit, refund in full every payment of a cancelled order (in the worker)."""
-    from payments.tasks import refund_payment
-
     payment_ids = list(
         Payment.objects.filter(order_id=order_id, status__in=REFUNDABLE).values_list("pk", flat=True)
     )
     for payment_id in payment_ids:
-        transaction.on_commit(lambda payment_id=payment_id: refund_payment.delay(payment_id))
+        transaction.on_commit(lambda payment_id=payment_id: _refund_publish(payment_id))
+    return len(payment_ids)
+
+
+def _refund_publish(payment_id: int) -> None:
+    from payments.tasks import refund_payment
+
+    try:
+        refund_payment.delay(payment_id)
+    except BrokerUnreachable as exc:
+        # The cancel has committed and the money is still owed: `refunds_retry_owed` (beat)
+        # finds the payment by its state, so nothing is lost and the request still succeeds.
+        logger.warning(
+            "broker unreachable (%s): refund of payment %s left for the sweeper",
+            type(exc).__name__,
+            payment_id,
+        )
+
+
+# A payment whose refund the gateway refused this many times is left to staff.
+MAX_FAILED_REFUNDS = 5
+OWED_REFUND_GRACE = timedelta(minutes=2)
+OWED_REFUND_BATCH = 50
+
+
+def refunds_retry_owed(*, now: datetime | None = None) -> int:
+    """Refund what cancelled orders still hold (beat runs this every 5 minutes).
+
+    The safety net for a refund task that was never published (the broker was down at the
+    cancel) or that failed at the gateway: each payment is found by its state, not by a
+    message, and refunded through `refund_remaining`, which is safe to run twice. Orders
+    cancelled in the last OWED_REFUND_GRACE are left to their own task. Returns how many
+    payments it tried.
+    """
+    now = now or timezone.now()
+    payment_ids = selectors.payment_ids_owed_refund(
+        cancelled_before=now - OWED_REFUND_GRACE,
+        max_failed_refunds=MAX_FAILED_REFUNDS,
+        limit=OWED_REFUND_BATCH,
+    )
+    for payment_id in payment_ids:
+        refund_remaining(payment_id=payment_id, reason="order cancelled")
     return len(payment_ids)

@@ -21,6 +21,12 @@ def refund_payment(payment_id: int) -> int | None:
     return refund.pk if refund else None
 
 
+@shared_task(name="payments.tasks.refund_owed_payments", ignore_result=True)
+def refund_owed_payments() -> int:
+    """Beat runs this every 5 minutes: refunds still owed on cancelled orders."""
+    return services.refunds_retry_owed()
+
+
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5, acks_late=True)
 def sandbox_send_callback(payment_id: int) -> None:
     """The sandbox gateway's asynchronous answer to a phone payment: a signed `succeeded`.

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from conftest import bearer
 from inventory.models import Reservation, ReservationStatus, Stock
+from notifications.tests.brokers import DEAD_BROKER_URL, broker
 from orders import services as orders
 from orders.models import CancelReason, Order, OrderStatus, PaymentMethod
 from orders.tests.factories import stocked_product
 from payments import services
+from payments.gateways import get_gateway
 from payments.models import Payment, PaymentCallback, PaymentStatus, Refund, RefundStatus
 from payments.signatures import signature_header
 
@@ -40,6 +44,10 @@ def place(customer=None, *, method=PaymentMethod.CARD, on_hand=5, quantity=2, pr
         customer=customer,
         payment_method=method,
     ).order
+
+
+def _gateway_down(self, **kwargs):
+    raise ConnectionError("the gateway did not answer")
 
 
 def reserved_units(order: Order) -> int:
@@ -344,6 +352,48 @@ class TestRefunds:
         assert payment.refunded_amount == payment.amount
         assert Refund.objects.get().status == RefundStatus.SUCCEEDED
         assert reserved_units(payment.order) == 0
+
+    def test_with_the_broker_down_a_paid_cancel_succeeds_and_the_sweeper_refunds_it_later(
+        self, customer, customer_client, run_on_commit, time_machine
+    ):
+        time_machine.move_to(timezone.now(), tick=False)
+        payment = self._paid(customer, customer_client)
+
+        with broker(DEAD_BROKER_URL):
+            response = run_on_commit(
+                customer_client.post, f"/api/v1/orders/{payment.order_id}/cancel", {"reason": "не треба"}
+            )
+
+        assert response.status_code == 200
+        assert Order.objects.get(pk=payment.order_id).status == OrderStatus.CANCELLED
+        assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.SUCCEEDED  # still owed
+        assert services.refunds_retry_owed() == 0  # within the grace period: its own task's turn
+
+        time_machine.shift(services.OWED_REFUND_GRACE + timedelta(seconds=1))
+        assert services.refunds_retry_owed() == 1
+        assert services.refunds_retry_owed() == 0  # nothing owed any more
+
+        payment.refresh_from_db()
+        assert (payment.status, payment.refunded_amount) == (PaymentStatus.REFUNDED, payment.amount)
+        assert Refund.objects.get().status == RefundStatus.SUCCEEDED
+
+    def test_the_sweeper_retries_a_refund_the_gateway_refused_and_then_leaves_it_to_staff(
+        self, customer, customer_client, run_on_commit, time_machine, monkeypatch
+    ):
+        time_machine.move_to(timezone.now(), tick=False)
+        payment = self._paid(customer, customer_client)
+        # The gateway is the boundary being simulated: every refund call fails.
+        monkeypatch.setattr(type(get_gateway(payment.gateway)), "refund", _gateway_down)
+        run_on_commit(customer_client.post, f"/api/v1/orders/{payment.order_id}/cancel", {"reason": "x"})
+        time_machine.shift(services.OWED_REFUND_GRACE + timedelta(seconds=1))
+
+        tries = [services.refunds_retry_owed() for _ in range(services.MAX_FAILED_REFUNDS + 1)]
+
+        # The cancel's own task failed once; the sweeper tries until the limit, then stops.
+        assert tries == [1] * (services.MAX_FAILED_REFUNDS - 1) + [0, 0]
+        assert Refund.objects.filter(status=RefundStatus.FAILED).count() == services.MAX_FAILED_REFUNDS
+        payment.refresh_from_db()
+        assert (payment.status, payment.refunded_amount) == (PaymentStatus.SUCCEEDED, Decimal("0"))
 
     def test_staff_partial_refunds_never_exceed_what_was_paid(self, customer, customer_client, staff_client):
         payment = self._paid(customer, customer_client)
