@@ -125,9 +125,20 @@ def payment_start(
 
 
 def _sandbox_schedule_callback(payment_id: int) -> None:
+    transaction.on_commit(lambda: _sandbox_publish_callback(payment_id))
+
+
+def _sandbox_publish_callback(payment_id: int) -> None:
     from payments.tasks import sandbox_send_callback
 
-    transaction.on_commit(lambda: sandbox_send_callback.delay(payment_id))
+    try:
+        sandbox_send_callback.delay(payment_id)
+    except BrokerUnreachable as exc:
+        # Like a real gateway whose callback never comes: the payment stays pending and the
+        # reservation's expiry cancels the order.
+        logger.warning(
+            "broker unreachable (%s): no sandbox callback for payment %s", type(exc).__name__, payment_id
+        )
 
 
 def payment_apply_outcome(

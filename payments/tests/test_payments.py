@@ -157,6 +157,19 @@ class TestSandboxPhone:
         assert Order.objects.get(pk=order.pk).status == OrderStatus.PAID
         assert PaymentCallback.objects.get().applied is True
 
+    def test_with_the_broker_down_a_phone_payment_starts_and_stays_pending(
+        self, customer, customer_client, run_on_commit
+    ):
+        order = place(customer, method=PaymentMethod.PHONE)
+
+        with broker(DEAD_BROKER_URL):
+            response = run_on_commit(customer_client.post, f"/api/v1/orders/{order.pk}/pay", {})
+
+        assert response.status_code == 201
+        assert response.json()["status"] == "pending"
+        assert Payment.objects.get().status == PaymentStatus.PENDING
+        assert Order.objects.get(pk=order.pk).status == OrderStatus.RESERVED
+
     def test_a_phone_ending_in_0000_is_rejected(self, customer, customer_client):
         order = place(customer, method=PaymentMethod.PHONE)
 
