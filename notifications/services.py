@@ -47,13 +47,13 @@ from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerUnreachable
 from requests.exceptions import ConnectionError as RequestsConnectionError
 from requests.exceptions import ConnectTimeout
 from urllib3.exceptions import NewConnectionError
 
 from accounts.models import User
 from accounts.phones import InvalidPhone, normalize_phone
+from config.celery import publish
 from notifications import selectors, sms
 from notifications.exceptions import (
     DeliveryError,
@@ -279,15 +279,8 @@ def notifications_publish(*, notification_ids: Iterable[int]) -> int:
 
     ids = list(notification_ids)
     for index, notification_id in enumerate(ids):
-        try:
-            send_notification.delay(notification_id)
-        except BrokerUnreachable as exc:
-            logger.warning(
-                "broker unreachable (%s): %s notification(s) left queued for the sweeper, first id %s",
-                type(exc).__name__,
-                len(ids) - index,
-                notification_id,
-            )
+        what = f"{len(ids) - index} notification(s) from id {notification_id}"
+        if not publish(send_notification, notification_id, what=what, left_for="the outbox sweeper"):
             return index
     return len(ids)
 

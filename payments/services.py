@@ -17,9 +17,9 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from accounts.models import User
+from config.celery import publish
 from orders import services as orders
 from orders.models import CancelReason, Order, OrderStatus
 from payments import selectors
@@ -131,14 +131,14 @@ def _sandbox_schedule_callback(payment_id: int) -> None:
 def _sandbox_publish_callback(payment_id: int) -> None:
     from payments.tasks import sandbox_send_callback
 
-    try:
-        sandbox_send_callback.delay(payment_id)
-    except BrokerUnreachable as exc:
-        # Like a real gateway whose callback never comes: the payment stays pending and the
-        # reservation's expiry cancels the order.
-        logger.warning(
-            "broker unreachable (%s): no sandbox callback for payment %s", type(exc).__name__, payment_id
-        )
+    # Unpublished, it is like a real gateway whose callback never comes: the payment stays
+    # pending and the reservation's expiry cancels the order.
+    publish(
+        sandbox_send_callback,
+        payment_id,
+        what=f"sandbox callback of payment {payment_id}",
+        left_for="the reservation expiry",
+    )
 
 
 def payment_apply_outcome(
@@ -310,16 +310,11 @@ def refunds_schedule_for_order(*, order_id: int) -> int:
 def _refund_publish(payment_id: int) -> None:
     from payments.tasks import refund_payment
 
-    try:
-        refund_payment.delay(payment_id)
-    except BrokerUnreachable as exc:
-        # The cancel has committed and the money is still owed: `refunds_retry_owed` (beat)
-        # finds the payment by its state, so nothing is lost and the request still succeeds.
-        logger.warning(
-            "broker unreachable (%s): refund of payment %s left for the sweeper",
-            type(exc).__name__,
-            payment_id,
-        )
+    # The cancel has committed and the money is still owed: `refunds_retry_owed` finds the
+    # payment by its state, so nothing is lost and the request still succeeds.
+    publish(
+        refund_payment, payment_id, what=f"refund of payment {payment_id}", left_for="the refunds sweeper"
+    )
 
 
 # A payment whose refund the gateway refused this many times is left to staff.
