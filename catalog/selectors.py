@@ -170,9 +170,7 @@ def product_list_for_order(*, product_ids: Iterable[int]) -> dict[int, Product]:
     if not ids:
         return {}
     items = list(Product.objects.filter(pk__in=ids, is_active=True).only(*_ORDER_LINE_COLUMNS))
-    quotes = product_quotes(products=items)
-    for product in items:
-        product.price_quote = quotes[product.pk]
+    _attach_quotes(items)
     return {product.pk: product for product in items}
 
 
@@ -304,10 +302,14 @@ def _finish_display(products: list[Product]) -> list[Product]:
             slugs_of[product_id].append(slug)
         for product in products:
             product.tag_slugs = slugs_of[product.pk]
+    _attach_quotes(products)
+    return products
+
+
+def _attach_quotes(products: list[Product]) -> None:
     quotes = product_quotes(products=products)
     for product in products:
         product.price_quote = quotes[product.pk]
-    return products
 
 
 def _available_expression() -> Greatest | Value:

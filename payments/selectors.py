@@ -7,7 +7,7 @@ from django.db.models import Count, F, Q
 from accounts.models import User
 from orders.models import OrderStatus
 from payments.exceptions import PaymentNotFound, RefundNotFound
-from payments.models import Payment, PaymentStatus, Refund, RefundStatus
+from payments.models import REFUNDABLE_STATUSES, Payment, Refund, RefundStatus
 
 
 def payment_get_for_user(*, payment_id: int, user: User) -> Payment:
@@ -45,7 +45,7 @@ def payment_ids_owed_refund(*, cancelled_before: datetime, max_failed_refunds: i
         Payment.objects.filter(
             order__status=OrderStatus.CANCELLED,
             order__updated_at__lt=cancelled_before,
-            status__in=(PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED),
+            status__in=REFUNDABLE_STATUSES,
             refunded_amount__lt=F("amount"),
         )
         .annotate(failed_refunds=Count("refunds", filter=Q(refunds__status=RefundStatus.FAILED)))

@@ -32,6 +32,7 @@ from payments.exceptions import (
 )
 from payments.gateways import get_gateway
 from payments.models import (
+    REFUNDABLE_STATUSES,
     Payment,
     PaymentCallback,
     PaymentMethod,
@@ -41,8 +42,6 @@ from payments.models import (
 )
 
 logger = logging.getLogger(__name__)
-
-REFUNDABLE = (PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED)
 
 
 def _lock_payment(payment_id: int) -> tuple[Order, Payment]:
@@ -235,7 +234,7 @@ def refund_create(
     """Refund `amount` (default: all that remains) through the gateway. Σ refunds ≤ paid."""
     with transaction.atomic():
         _order, payment = _lock_payment(payment_id)
-        if payment.status not in REFUNDABLE:
+        if payment.status not in REFUNDABLE_STATUSES:
             raise RefundNotAllowed()
         remaining = payment.amount - payment.refunded_amount
         amount = remaining if amount is None else amount
@@ -288,7 +287,11 @@ def refund_create(
 def refund_remaining(*, payment_id: int, reason: str) -> Refund | None:
     """Refund whatever is left of a payment; nothing when nothing is left (safe to retry)."""
     payment = Payment.objects.filter(pk=payment_id).first()
-    if payment is None or payment.status not in REFUNDABLE or payment.refunded_amount >= payment.amount:
+    if (
+        payment is None
+        or payment.status not in REFUNDABLE_STATUSES
+        or payment.refunded_amount >= payment.amount
+    ):
         return None
     try:
         return refund_create(payment_id=payment_id, reason=reason)
@@ -300,7 +303,7 @@ def refund_remaining(*, payment_id: int, reason: str) -> Refund | None:
 def refunds_schedule_for_order(*, order_id: int) -> int:
     """After commit, refund in full every payment of a cancelled order (in the worker)."""
     payment_ids = list(
-        Payment.objects.filter(order_id=order_id, status__in=REFUNDABLE).values_list("pk", flat=True)
+        Payment.objects.filter(order_id=order_id, status__in=REFUNDABLE_STATUSES).values_list("pk", flat=True)
     )
     for payment_id in payment_ids:
         transaction.on_commit(lambda payment_id=payment_id: _refund_publish(payment_id))
